@@ -1,0 +1,146 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable SPMS reads, validated once at start. `.env.example` lists the same
+ * names; the original system's names are kept where they fit (DB_URI, BASE_RATE_PER_HOUR, …).
+ */
+const envSchema = z.object({
+	DATA_DIR: z.string().min(1).default('./data'),
+	DATABASE_URL: z
+		.string()
+		.regex(/^(mysql|mariadb|sqlite):/, 'a mysql://user:pass@host:port/db or sqlite:path URL')
+		.optional(),
+	DB_URI: z
+		.string()
+		.regex(/^(mysql|mariadb|sqlite):/, 'a mysql://user:pass@host:port/db or sqlite:path URL')
+		.optional(),
+	MIGRATIONS_DIR: z.string().min(1).optional(),
+	ORIGIN: z.url({ message: 'an absolute URL such as https://parking.example.com' }).optional(),
+	TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+	OCR_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+	BASE_RATE_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(50),
+	GRACE_PERIOD_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
+	DEFAULT_TIME_ZONE: z
+		.string()
+		.refine(isTimeZone, 'an IANA time zone such as Asia/Kolkata')
+		.default('Asia/Kolkata'),
+	DEFAULT_CURRENCY: z
+		.string()
+		.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as INR')
+		.default('INR'),
+	AWS_S3_BUCKET: z.string().min(3).optional(),
+	AWS_REGION: z.string().min(1).optional(),
+	AWS_S3_ENDPOINT: z.url().optional(),
+	TWILIO_ACCOUNT_SID: z
+		.string()
+		.regex(/^AC[0-9a-f]{32}$/, 'AC followed by 32 hex digits')
+		.optional(),
+	TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+	TWILIO_FROM_NUMBER: z
+		.string()
+		.regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +14155550100')
+		.optional()
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type DatabaseConfig =
+	| { engine: 'sqlite'; file: string }
+	| { engine: 'mysql'; url: string };
+
+export interface Config {
+	dataDir: string;
+	database: DatabaseConfig;
+	migrationsDir: string;
+	origin: string | undefined;
+	trustProxy: boolean;
+	sessionDays: number;
+	ocrConfidenceThreshold: number;
+	baseRatePerHourPaise: number;
+	gracePeriodMinutes: number;
+	defaultTimeZone: string;
+	defaultCurrency: string;
+	s3: { bucket: string; region: string; endpoint: string | undefined } | undefined;
+	twilio: { accountSid: string; authToken: string; from: string } | undefined;
+}
+
+/** Raised for a bad environment: the message names each variable and the form it expects. */
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the configuration from an environment.
+ * @param env usually `process.env`; `cwd` anchors relative paths.
+ * @throws {ConfigError} naming every variable with a bad value.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+	// An empty variable counts as unset, as shells and .env files often leave `NAME=` behind.
+	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	const parsed = envSchema.safeParse(present);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => {
+			const name = String(issue.path[0]);
+			return `  ${name}=${JSON.stringify(env[name] ?? '')}: expected ${issue.message}`;
+		});
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	const e = parsed.data;
+	const dataDir = resolve(cwd, e.DATA_DIR);
+	const s3Partial = [e.AWS_S3_BUCKET, e.AWS_REGION].filter(Boolean).length;
+	if (s3Partial === 1) {
+		throw new ConfigError('Invalid configuration:\n  AWS_S3_BUCKET and AWS_REGION: set both, or neither for local disk');
+	}
+	const twilioSet = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM_NUMBER].filter(Boolean).length;
+	if (twilioSet !== 0 && twilioSet !== 3) {
+		throw new ConfigError(
+			'Invalid configuration:\n  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER: set all three, or none to keep SMS in the outbox'
+		);
+	}
+	return {
+		dataDir,
+		database: databaseConfig(e.DATABASE_URL ?? e.DB_URI, dataDir, cwd),
+		migrationsDir: resolve(cwd, e.MIGRATIONS_DIR ?? 'drizzle'),
+		origin: e.ORIGIN,
+		trustProxy: e.TRUST_PROXY === 'true',
+		sessionDays: e.SESSION_DAYS,
+		ocrConfidenceThreshold: e.OCR_CONFIDENCE_THRESHOLD,
+		baseRatePerHourPaise: e.BASE_RATE_PER_HOUR * 100,
+		gracePeriodMinutes: e.GRACE_PERIOD_MINUTES,
+		defaultTimeZone: e.DEFAULT_TIME_ZONE,
+		defaultCurrency: e.DEFAULT_CURRENCY,
+		s3: e.AWS_S3_BUCKET && e.AWS_REGION
+			? { bucket: e.AWS_S3_BUCKET, region: e.AWS_REGION, endpoint: e.AWS_S3_ENDPOINT }
+			: undefined,
+		twilio:
+			e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER
+				? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM_NUMBER }
+				: undefined
+	};
+}
+
+function databaseConfig(url: string | undefined, dataDir: string, cwd: string): DatabaseConfig {
+	if (!url) return { engine: 'sqlite', file: resolve(dataDir, 'spms.sqlite') };
+	if (url.startsWith('sqlite:')) return { engine: 'sqlite', file: resolve(cwd, url.slice('sqlite:'.length)) };
+	// mysql2 understands only mysql://; MariaDB users often write mariadb://.
+	return { engine: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+}
+
+function isTimeZone(name: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: name });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+let current: Config | undefined;
+
+/** The process's configuration, read from `process.env` on first use. */
+export function config(): Config {
+	current ??= loadConfig(process.env);
+	return current;
+}
