@@ -118,28 +118,27 @@ def photometric(img: np.ndarray, rng, strength: float = 1.0) -> np.ndarray:
         a = rng.uniform(0, np.pi)
         yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
         d = (xx - rng.uniform(0, W)) * np.cos(a) + (yy - rng.uniform(0, H)) * np.sin(a)
-        m = (1 / (1 + np.exp(-d / max(1.0, rng.uniform(1, 0.1 * W)))))[..., None]
-        x = x * (1 - m * rng.uniform(0.3, 0.7))
+        m = (1 / (1 + np.exp(np.clip(-d / max(1.0, rng.uniform(1, 0.1 * W)), -50, 50))))[..., None]
+        x = x * (1 - m * rng.uniform(0.25, 0.55))
     if rng.random() < 0.25 * s:  # glare: a bright blob
         yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
         cx, cy, r = rng.uniform(0, W), rng.uniform(0, H), rng.uniform(0.1, 0.5) * max(W, H)
         g = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r))[..., None]
         x = x + g * rng.uniform(60, 220)
     # global lighting: contrast, brightness, colour cast, gamma
-    x = (x - 128) * rng.uniform(0.55, 1.3) + 128 + rng.uniform(-50, 40)
+    x = (x - 128) * rng.uniform(0.65, 1.25) + 128 + rng.uniform(-35, 30) * s
     x = x * rng.uniform(0.85, 1.15, 3).astype(np.float32)
     x = np.clip(x, 0, 255)
-    x = 255 * (x / 255) ** rng.uniform(0.6, 1.6)
+    x = 255 * (x / 255) ** rng.uniform(0.7, 1.4)
     if rng.random() < 0.2 * s:  # night: dark, bluish, noisy
-        x = x * rng.uniform(0.15, 0.45) * np.array([0.85, 0.95, 1.15], np.float32)
-        x += rng.normal(0, rng.uniform(3, 12), x.shape)
+        x = x * rng.uniform(0.3, 0.6) * np.array([0.85, 0.95, 1.15], np.float32)
+        x += rng.normal(0, rng.uniform(2, 8), x.shape)
     x = np.clip(x, 0, 255).astype(np.uint8)
     r = rng.random()
     if r < 0.3 * s:
-        k = int(rng.choice([3, 5, 7]))
-        x = cv2.GaussianBlur(x, (k, k), 0)
+        x = cv2.GaussianBlur(x, (0, 0), rng.uniform(0.5, 1.2 + 0.004 * min(H, W)))
     elif r < 0.5 * s:
-        x = cv2.filter2D(x, -1, _motion_kernel(rng, int(rng.integers(3, 9))))
+        x = cv2.filter2D(x, -1, _motion_kernel(rng, int(rng.integers(3, 4 + min(H, W) // 25))))
     if rng.random() < 0.5 * s:
         x = np.clip(x + rng.normal(0, rng.uniform(2, 14), x.shape), 0, 255).astype(np.uint8)
     if rng.random() < 0.6 * s:

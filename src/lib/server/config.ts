@@ -6,7 +6,7 @@ import { z } from 'zod';
  * names; the original system's names are kept where they fit (DB_URI, BASE_RATE_PER_HOUR, …).
  */
 const envSchema = z.object({
-	DATA_DIR: z.string().min(1).default('./data'),
+	DATA_DIR: z.string().default('./data'),
 	DATABASE_URL: z
 		.string()
 		.regex(/^(mysql|mariadb|sqlite):/, 'a mysql://user:pass@host:port/db or sqlite:path URL')
@@ -15,13 +15,13 @@ const envSchema = z.object({
 		.string()
 		.regex(/^(mysql|mariadb|sqlite):/, 'a mysql://user:pass@host:port/db or sqlite:path URL')
 		.optional(),
-	MIGRATIONS_DIR: z.string().min(1).optional(),
+	MIGRATIONS_DIR: z.string().optional(),
 	ORIGIN: z.url({ message: 'an absolute URL such as https://parking.example.com' }).optional(),
 	TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-	OCR_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
-	BASE_RATE_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(50),
-	GRACE_PERIOD_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
+	SESSION_DAYS: z.coerce.number({ error: 'a whole number of days' }).int('a whole number of days').min(1, '1 to 365 days').max(365, '1 to 365 days').default(30),
+	OCR_CONFIDENCE_THRESHOLD: z.coerce.number({ error: 'a number from 0 to 1' }).min(0, 'a number from 0 to 1').max(1, 'a number from 0 to 1').default(0.8),
+	BASE_RATE_PER_HOUR: z.coerce.number({ error: 'whole rupees per hour' }).int('whole rupees per hour').min(0, 'whole rupees per hour, 0 or more').max(1_000_000, 'at most 1000000').default(50),
+	GRACE_PERIOD_MINUTES: z.coerce.number({ error: 'whole minutes' }).int('whole minutes').min(0, '0 to 1440 minutes').max(24 * 60, '0 to 1440 minutes').default(10),
 	DEFAULT_TIME_ZONE: z
 		.string()
 		.refine(isTimeZone, 'an IANA time zone such as Asia/Kolkata')
@@ -30,14 +30,14 @@ const envSchema = z.object({
 		.string()
 		.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as INR')
 		.default('INR'),
-	AWS_S3_BUCKET: z.string().min(3).optional(),
-	AWS_REGION: z.string().min(1).optional(),
-	AWS_S3_ENDPOINT: z.url().optional(),
+	AWS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3–63 lower-case letters, digits, dots, dashes)').optional(),
+	AWS_REGION: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as ap-south-1').optional(),
+	AWS_S3_ENDPOINT: z.url({ message: 'an absolute URL such as http://127.0.0.1:9000' }).optional(),
 	TWILIO_ACCOUNT_SID: z
 		.string()
 		.regex(/^AC[0-9a-f]{32}$/, 'AC followed by 32 hex digits')
 		.optional(),
-	TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+	TWILIO_AUTH_TOKEN: z.string().optional(),
 	TWILIO_FROM_NUMBER: z
 		.string()
 		.regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +14155550100')

@@ -4,20 +4,22 @@
  */
 export class AppError extends Error {
 	override name = 'AppError';
+	readonly status: number;
+	readonly code: string;
+	readonly fields: Record<string, string> | undefined;
+	readonly headers: Record<string, string> | undefined;
 
 	/**
 	 * @param status the HTTP status (4xx for the caller's mistakes, 503 for a dependency away)
 	 * @param code a stable machine-readable code, e.g. `email_taken`
 	 * @param fields per-field messages for validation errors
 	 */
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly fields?: Record<string, string>,
-		readonly headers?: Record<string, string>
-	) {
+	constructor(status: number, code: string, message: string, fields?: Record<string, string>, headers?: Record<string, string>) {
 		super(message);
+		this.status = status;
+		this.code = code;
+		this.fields = fields;
+		this.headers = headers;
 	}
 }
 

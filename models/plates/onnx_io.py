@@ -1,0 +1,80 @@
+"""Export helpers: ONNX writing, checking against torch (via OpenCV's DNN runtime), timing."""
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+import onnx
+import torch
+
+
+def export(module: torch.nn.Module, example: torch.Tensor, path: str, input_name: str, output_names,
+           dynamic_batch: bool) -> None:
+    module.eval()
+    axes = {input_name: {0: "n"}, **{o: {0: "n"} for o in output_names}} if dynamic_batch else None
+    torch.onnx.export(module, example, path, opset_version=17, input_names=[input_name],
+                      output_names=list(output_names), dynamic_axes=axes, do_constant_folding=True)
+    m = onnx.load(path)
+    onnx.checker.check_model(m, full_check=True)
+
+
+def run_cv2(path: str, x: np.ndarray, output_names) -> list[np.ndarray] | None:
+    """Run the ONNX file with OpenCV DNN (an independent runtime); None if it can't load it."""
+    try:
+        net = cv2.dnn.readNetFromONNX(path)
+        net.setInput(x)
+        return list(net.forward(list(output_names)))
+    except cv2.error as e:  # pragma: no cover - depends on the OpenCV build
+        print("opencv-dnn could not run", path, str(e).splitlines()[-1][:200])
+        return None
+
+
+def torch_ms(module, x: torch.Tensor, threads: int = 2, reps: int = 20) -> float:
+    """Median torch CPU latency in ms (a proxy; onnxruntime is usually several times faster)."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    ts = []
+    with torch.no_grad():
+        for i in range(reps + 3):
+            t = time.perf_counter()
+            module(x)
+            if i >= 3:
+                ts.append((time.perf_counter() - t) * 1000)
+    torch.set_num_threads(old)
+    return float(np.median(ts))
+
+
+def cv2_ms(path: str, x: np.ndarray, output_names, reps: int = 20) -> float | None:
+    try:
+        net = cv2.dnn.readNetFromONNX(path)
+    except cv2.error:
+        return None
+    ts = []
+    for i in range(reps + 3):
+        t = time.perf_counter()
+        net.setInput(x)
+        net.forward(list(output_names))
+        if i >= 3:
+            ts.append((time.perf_counter() - t) * 1000)
+    return float(np.median(ts))
+
+
+def inline_identities(path: str) -> None:
+    """Replace Identity nodes that merely alias an initializer (torch dedups equal tensors) with
+    a copy of the initializer: smaller graphs and OpenCV DNN cannot load such Identity nodes."""
+    m = onnx.load(path)
+    inits = {i.name: i for i in m.graph.initializer}
+    keep = []
+    for n in m.graph.node:
+        if n.op_type == "Identity" and n.input[0] in inits:
+            t = onnx.TensorProto()
+            t.CopyFrom(inits[n.input[0]])
+            t.name = n.output[0]
+            m.graph.initializer.append(t)
+        else:
+            keep.append(n)
+    del m.graph.node[:]
+    m.graph.node.extend(keep)
+    onnx.checker.check_model(m, full_check=True)
+    onnx.save(m, path)

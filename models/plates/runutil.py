@@ -1,0 +1,46 @@
+"""Run bookkeeping shared by the training scripts: config+seed files, atomic checkpoints, logs."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import torch
+
+from .data import MODELS_DIR
+
+WORK = os.path.join(MODELS_DIR, "work")
+
+
+def run_dir(name: str) -> str:
+    d = os.path.join(WORK, name)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def save_config(d: str, cfg: dict) -> None:
+    """Keep the config and seed of every (re)start: config.json + an append-only history."""
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=1, sort_keys=True)
+    with open(os.path.join(d, "starts.jsonl"), "a") as f:
+        f.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), **cfg}, sort_keys=True) + "\n")
+
+
+def save_ckpt(d: str, state: dict, keep_name: str | None = None) -> None:
+    """Atomic write of last.pt (and an optional named copy, e.g. best.pt)."""
+    tmp = os.path.join(d, "last.pt.tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, os.path.join(d, "last.pt"))
+    if keep_name:
+        tmp = os.path.join(d, keep_name + ".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, os.path.join(d, keep_name))
+
+
+def load_ckpt(d: str, name: str = "last.pt"):
+    p = os.path.join(d, name)
+    return torch.load(p, map_location="cpu") if os.path.exists(p) else None
+
+
+def log(msg: str) -> None:
+    print(time.strftime("%H:%M:%S"), msg, flush=True)

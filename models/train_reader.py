@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""Train the plate reader.  One command; resumes from models/work/reader/last.pt when present.
+
+    /usr/bin/python3 models/train_reader.py [--data ../shared/datasets] [--steps 12000]
+
+Phase 1 (warm-up): clean synthetic plates only.  Phase 2: real train crops (label corrections
+applied) mixed with augmented synthetic plates.  Validation splits are only measured.
+Fresh machine: without a checkpoint it warm-starts from models/reader.init.pt (fp16 weights
+committed next to the ONNX) if that exists and --from-scratch is not given.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plates import runutil as R  # noqa: E402
+from plates.contract import MAX_SLOTS, encode_text, reader_gray, reader_tensor  # noqa: E402
+from plates.data import CROP_SETS, DEFAULT_DATA, MODELS_DIR, load_crops, load_scenes  # noqa: E402
+from plates.nets import Reader  # noqa: E402
+from plates.reader_data import real_sample, synth_sample  # noqa: E402
+
+# share of each source in a phase-2 batch
+MIX = {"in-lprnet-crops": 0.30, "br-openalpr-crops": 0.10, "eu-openalpr-crops": 0.08,
+       "br-openalpr-synth": 0.02, "synth": 0.50}
+
+
+class Batches(torch.utils.data.IterableDataset):
+    """Yields (step, x, y) from start_step on; each batch is a function of (seed, step)."""
+
+    def __init__(self, cfg, crops, scenes, start_step):
+        self.cfg, self.crops, self.scenes, self.start = cfg, crops, scenes, start_step
+
+    def __iter__(self):
+        cfg = self.cfg
+        keys = list(MIX)
+        p = np.array([MIX[k] for k in keys])
+        for step in range(self.start, cfg["steps"]):
+            xs, ys = [], []
+            for i in range(cfg["batch"]):
+                rng = np.random.default_rng([cfg["seed"], step, i])
+                if step < cfg["warmup_steps"]:
+                    g, t = synth_sample(rng, self.scenes, clean=rng.random() < 0.7)
+                else:
+                    src = keys[int(rng.choice(len(keys), p=p))]
+                    if src == "synth":
+                        g, t = synth_sample(rng, self.scenes, clean=rng.random() < 0.1)
+                    else:
+                        c = self.crops[src][int(rng.integers(len(self.crops[src])))]
+                        g, t = real_sample(rng, c.img, strong=rng.random() < 0.85), c.text
+                xs.append(reader_tensor(g))
+                ys.append(encode_text(t))
+            yield step, torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+
+
+@torch.no_grad()
+def evaluate(net, val) -> dict:
+    """Exact-match accuracy per validation split (crops resized whole, as the app would)."""
+    net.eval()
+    out = {}
+    for name, crops in val.items():
+        ok = 0
+        for i in range(0, len(crops), 128):
+            chunk = crops[i:i + 128]
+            x = torch.from_numpy(np.stack([reader_tensor(reader_gray(c.img)) for c in chunk]))
+            pred = net(x).argmax(-1).numpy()
+            for c, pr in zip(chunk, pred):
+                ok += int((pr == encode_text(c.text)).all())
+        out[name] = ok / max(1, len(crops))
+    net.train()
+    return out
+
+
+def lr_at(step, cfg):
+    if step < 300:
+        return cfg["lr"] * (step + 1) / 300
+    t = min(1.0, step / cfg["steps"])
+    return cfg["lr"] * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * t)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--name", default="reader")
+    ap.add_argument("--steps", type=int, default=12000)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--warmup-steps", type=int, default=800)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--ckpt-every", type=int, default=150)
+    ap.add_argument("--eval-every", type=int, default=600)
+    ap.add_argument("--from-scratch", action="store_true")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    d = R.run_dir(a.name)
+    ck = R.load_ckpt(d)
+    cfg = dict(ck["cfg"]) if ck else {}
+    # command-line values win for the schedule length; data/seed stay as first started
+    cfg.update({k: v for k, v in dict(steps=a.steps, batch=a.batch, lr=a.lr, seed=a.seed,
+                                      warmup_steps=a.warmup_steps, mix=MIX).items() if k not in cfg or k == "steps"})
+    cfg["data"] = os.path.abspath(a.data)
+    R.save_config(d, cfg)
+    torch.manual_seed(cfg["seed"])
+
+    net = Reader()
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg["lr"], weight_decay=1e-4)
+    step, best = 0, -1.0
+    if ck:
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, best = ck["step"], ck.get("best", -1.0)
+        R.log(f"resumed {d}/last.pt at step {step}")
+    elif not a.from_scratch and os.path.exists(os.path.join(MODELS_DIR, "reader.init.pt")):
+        sd = torch.load(os.path.join(MODELS_DIR, "reader.init.pt"))
+        net.load_state_dict({k: v.float() for k, v in sd.items()})
+        R.log("warm-started from models/reader.init.pt")
+
+    R.log("loading data")
+    crops = {k: load_crops(cfg["data"], k, "train") for k in CROP_SETS}
+    val = {k: load_crops(cfg["data"], k, "val") for k in CROP_SETS}
+    scenes = load_scenes(cfg["data"], "train")
+    R.log(f"train crops {({k: len(v) for k, v in crops.items()})}, scenes {len(scenes)}")
+
+    loader = torch.utils.data.DataLoader(Batches(cfg, crops, scenes, step), batch_size=None,
+                                         num_workers=a.workers, prefetch_factor=4 if a.workers else 2)
+    t0, seen, run_loss, run_acc = time.time(), 0, 0.0, 0.0
+    net.train()
+    for step, x, y in loader:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, cfg)
+        logits = net(x)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), label_smoothing=0.05)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+        opt.step()
+        seen += len(x)
+        run_loss = 0.98 * run_loss + 0.02 * loss.item()
+        run_acc = 0.98 * run_acc + 0.02 * (logits.argmax(-1) == y).all(1).float().mean().item()
+        s = step + 1
+        if s % 50 == 0:
+            R.log(f"step {s} loss {run_loss:.3f} train-exact {run_acc:.3f} lr {lr_at(step, cfg):.2e} "
+                  f"{seen / (time.time() - t0):.0f} crops/s")
+        keep = None
+        if s % a.eval_every == 0 or s == cfg["steps"]:
+            acc = evaluate(net, val)
+            score = float(np.mean([acc["in-lprnet-crops"], acc["br-openalpr-crops"], acc["eu-openalpr-crops"]]))
+            R.log("VAL " + " ".join(f"{k} {v:.3f}" for k, v in acc.items()) + f" mean-real {score:.3f}")
+            if score > best:
+                best, keep = score, "best.pt"
+        if s % a.ckpt_every == 0 or keep or s == cfg["steps"]:
+            R.save_ckpt(d, {"model": net.state_dict(), "opt": opt.state_dict(), "step": s, "best": best,
+                            "cfg": cfg}, keep)
+    R.log("done")
+
+
+if __name__ == "__main__":
+    main()

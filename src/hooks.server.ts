@@ -1,0 +1,132 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { newId } from '$lib/id';
+import { startApp } from '$lib/server/app';
+import { authenticateRequest, clearSessionCookie } from '$lib/server/auth/request-auth';
+import { issueSetupToken } from '$lib/server/auth/setup';
+import { decide } from '$lib/server/http/access';
+import { jsonError } from '$lib/server/http/api';
+import { AppError } from '$lib/server/http/errors';
+import { forbiddenPage } from '$lib/server/http/pages';
+import { log } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	const app = await startApp();
+	const token = await issueSetupToken(app.db, Date.now());
+	if (token) {
+		const origin = app.config.origin ?? `http://localhost:${process.env.PORT ?? '3000'}`;
+		// The one place a secret is printed: the operator needs it to claim the install.
+		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
+	}
+	log('info', 'started', { engine: app.db.engine });
+};
+
+const requestId: Handle = async ({ event, resolve }) => {
+	const incoming = event.request.headers.get('x-request-id');
+	event.locals.requestId = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : newId();
+	const started = performance.now();
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	log('info', 'request', {
+		req_id: event.locals.requestId,
+		method: event.request.method,
+		path: event.url.pathname,
+		route: event.route.id,
+		status: response.status,
+		ms: Math.round(performance.now() - started),
+		user_id: event.locals.user?.id,
+		device_id: event.locals.device?.id
+	});
+	return response;
+};
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+
+/**
+ * Cross-site request forgery: a browser always sends Origin on a cross-site POST, so a form-typed
+ * request whose Origin (or Sec-Fetch-Site) names another site is refused. Requests without an
+ * Origin come from non-browser clients (gates, scripts, the original API's clients) and carry no
+ * ambient browser credentials worth forging. JSON bodies can't be sent cross-site without CORS,
+ * which SPMS never grants.
+ */
+const csrf: Handle = async ({ event, resolve }) => {
+	const { request, url } = event;
+	if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return resolve(event);
+	const origin = request.headers.get('origin');
+	const crossSite = (origin !== null && origin !== url.origin) || request.headers.get('sec-fetch-site') === 'cross-site';
+	if (crossSite && FORM_TYPES.test(request.headers.get('content-type') ?? '')) {
+		const error = new AppError(403, 'cross_site_request', 'Cross-site form submissions are refused.');
+		return isApiRequest(request, url) ? jsonError(error) : forbiddenPage(error.message);
+	}
+	return resolve(event);
+};
+
+const context: Handle = async ({ event, resolve }) => {
+	const app = await startApp();
+	event.locals.db = app.db;
+	event.locals.config = app.config;
+	return resolve(event);
+};
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	const { db, config } = event.locals;
+	const creds = await authenticateRequest(db, event.request, event.cookies, Date.now(), config.sessionDays);
+	event.locals.session = creds.session;
+	event.locals.user = creds.session?.user ?? null;
+	event.locals.device = creds.device;
+	if (creds.rejected && !event.request.headers.has('authorization') && !event.request.headers.has('x-device-key')) {
+		// a stale cookie: forget it so the browser stops sending it
+		clearSessionCookie(event.cookies, event.url);
+	}
+	return resolve(event);
+};
+
+const authorize: Handle = async ({ event, resolve }) => {
+	const routeId = event.route.id;
+	if (routeId === null) return resolve(event); // no such route: kit answers 404
+	const decision = decide(routeId, event.request.method, event.locals);
+	if (decision === 'allow') return resolve(event);
+	const wantsJson = isApiRequest(event.request, event.url);
+	if (decision === 'unauthenticated') {
+		if (wantsJson) {
+			const response = jsonError(new AppError(401, 'unauthorized', 'Sign in first, or send a valid bearer token or device key.'));
+			response.headers.set('www-authenticate', 'Bearer');
+			return response;
+		}
+		if (event.request.method === 'GET') {
+			const next = encodeURIComponent(event.url.pathname + event.url.search);
+			return new Response(null, { status: 303, headers: { location: `/login?next=${next}` } });
+		}
+		return new Response('Sign in first.', { status: 401 });
+	}
+	if (decision === 'no_rule') log('error', 'route without an access rule', { route: routeId });
+	const message = 'Your account is not allowed to use this page.';
+	return wantsJson ? jsonError(new AppError(403, 'forbidden', message)) : forbiddenPage(message);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	h.set('x-content-type-options', 'nosniff');
+	h.set('referrer-policy', 'strict-origin-when-cross-origin');
+	h.set('x-frame-options', 'DENY');
+	h.set('cross-origin-opener-policy', 'same-origin');
+	h.set('permissions-policy', 'camera=(self), geolocation=(self), microphone=(), payment=()');
+	if (event.url.protocol === 'https:') h.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	return response;
+};
+
+export const handle = sequence(securityHeaders, requestId, csrf, context, authenticate, authorize);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = event.locals.requestId;
+	if (status >= 500) log('error', 'unhandled error', { req_id: requestId, route: event.route.id, error: String((error as Error)?.stack ?? error) });
+	return { message: status >= 500 ? 'Something went wrong on our side; it has been logged.' : message, requestId };
+};
+
+/** API clients (and the original JSON API) get JSON errors; browsers navigating get pages. */
+function isApiRequest(request: Request, url: URL): boolean {
+	if (url.pathname.startsWith('/api/')) return true;
+	const accept = request.headers.get('accept') ?? '*/*';
+	return !accept.includes('text/html');
+}

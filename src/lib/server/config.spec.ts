@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+	test('an empty environment gives the embedded defaults', () => {
+		const c = loadConfig({}, '/srv/spms');
+		expect(c.database).toEqual({ engine: 'sqlite', file: '/srv/spms/data/spms.sqlite' });
+		expect(c.dataDir).toBe('/srv/spms/data');
+		expect(c.baseRatePerHourPaise).toBe(5000);
+		expect(c.gracePeriodMinutes).toBe(10);
+		expect(c.defaultTimeZone).toBe('Asia/Kolkata');
+		expect(c.s3).toBeUndefined();
+		expect(c.twilio).toBeUndefined();
+	});
+
+	test("the original system's DB_URI selects MySQL; DATABASE_URL wins over it", () => {
+		expect(loadConfig({ DB_URI: 'mysql://u:p@db:3306/spms' }).database).toEqual({ engine: 'mysql', url: 'mysql://u:p@db:3306/spms' });
+		expect(loadConfig({ DB_URI: 'mysql://a@x/one', DATABASE_URL: 'mariadb://b@y/two' }).database).toEqual({ engine: 'mysql', url: 'mysql://b@y/two' });
+	});
+
+	test('empty variables count as unset', () => {
+		expect(loadConfig({ DATABASE_URL: '', OCR_CONFIDENCE_THRESHOLD: '' }).ocrConfidenceThreshold).toBe(0.8);
+	});
+
+	test.each([
+		['OCR_CONFIDENCE_THRESHOLD', '1.5'],
+		['OCR_CONFIDENCE_THRESHOLD', 'high'],
+		['BASE_RATE_PER_HOUR', '-5'],
+		['BASE_RATE_PER_HOUR', '12.5'],
+		['GRACE_PERIOD_MINUTES', 'ten'],
+		['DEFAULT_TIME_ZONE', 'Mars/Olympus_Mons'],
+		['DB_URI', 'postgres://x'],
+		['TWILIO_ACCOUNT_SID', 'not-a-sid'],
+		['TWILIO_FROM_NUMBER', '09876543210'],
+		['ORIGIN', 'parking.example.com']
+	])('%s=%s is refused with a message naming it', (name, value) => {
+		expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
+		expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`${name}="${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": expected`));
+	});
+
+	test('half an S3 or Twilio configuration is refused', () => {
+		expect(() => loadConfig({ AWS_S3_BUCKET: 'spms-images' })).toThrowError(/AWS_S3_BUCKET and AWS_REGION/);
+		expect(() => loadConfig({ TWILIO_AUTH_TOKEN: 't' })).toThrowError(/TWILIO_ACCOUNT_SID/);
+	});
+});

@@ -1,0 +1,72 @@
+/**
+ * Who may use what, in one place. Every route of the app has a rule here, keyed by SvelteKit's
+ * route id; `access.spec.ts` walks `src/routes` and fails for a route without one, so a new
+ * route can never be open by accident. A route with no rule is refused at run time too.
+ */
+import type { Role } from '../auth/roles.ts';
+
+export type Rule =
+	| { kind: 'public' }
+	/** any signed-in person (cookie or bearer token) */
+	| { kind: 'signed_in' }
+	| { kind: 'roles'; roles: readonly Role[] }
+	/** a gate or other device with a live device key */
+	| { kind: 'device' };
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A rule for the whole route, or one per method (methods left out are refused). */
+export type RouteRule = Rule | { methods: Partial<Record<Method, Rule>> };
+
+const PUBLIC: Rule = { kind: 'public' };
+const SIGNED_IN: Rule = { kind: 'signed_in' };
+const ADMIN: Rule = { kind: 'roles', roles: ['admin'] };
+const DEVICE: Rule = { kind: 'device' };
+
+export const ROUTE_RULES: Record<string, RouteRule> = {
+	'/': PUBLIC,
+	'/login': PUBLIC,
+	'/register': PUBLIC,
+	'/logout': SIGNED_IN,
+	'/setup/[token]': PUBLIC,
+	'/account': SIGNED_IN,
+	'/admin': ADMIN,
+	'/admin/users': ADMIN,
+	'/admin/device-keys': ADMIN,
+	'/healthz': PUBLIC,
+	'/api/v1/me': SIGNED_IN,
+	'/api/v1/me/password': SIGNED_IN,
+	'/api/v1/device/me': DEVICE,
+	'/api/v1/users': ADMIN,
+	'/api/v1/users/[id]': ADMIN,
+	'/api/v1/device-keys': ADMIN,
+	'/api/v1/device-keys/[id]': ADMIN
+};
+
+export interface Caller {
+	user: { role: Role } | null;
+	device: { id: string } | null;
+}
+
+export type Decision = 'allow' | 'unauthenticated' | 'forbidden' | 'no_rule';
+
+/**
+ * Decides whether a caller may use a route.
+ * @param routeId SvelteKit's `event.route.id`
+ */
+export function decide(routeId: string, method: string, caller: Caller, rules = ROUTE_RULES): Decision {
+	const routeRule = rules[routeId];
+	if (!routeRule) return 'no_rule';
+	const rule = 'methods' in routeRule ? routeRule.methods[(method === 'HEAD' ? 'GET' : method) as Method] : routeRule;
+	if (!rule) return 'forbidden';
+	switch (rule.kind) {
+		case 'public':
+			return 'allow';
+		case 'signed_in':
+			return caller.user ? 'allow' : 'unauthenticated';
+		case 'roles':
+			if (!caller.user) return 'unauthenticated';
+			return rule.roles.includes(caller.user.role) ? 'allow' : 'forbidden';
+		case 'device':
+			return caller.device ? 'allow' : 'unauthenticated';
+	}
+}
