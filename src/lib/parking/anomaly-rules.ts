@@ -14,6 +14,7 @@ export const ANOMALY_KINDS = [
 	'unreadable-plate',
 	'long-stay',
 	'permit-expired-while-parked',
+	'hotlist-hit',
 	'low-confidence',
 	'over-capacity'
 ] as const;
@@ -124,7 +125,9 @@ export function isLowConfidence(confidence: number | null | undefined, threshold
  */
 export function overCapacity(occupied: number, capacity: number): boolean {
 	for (const [name, value] of [['occupied', occupied], ['capacity', capacity]] as const) {
-		if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number >= 0, got ${value}`);
+		if (!Number.isSafeInteger(value) || value < 0) {
+			throw new RangeError(`${name} must be a whole number >= 0, got ${value}`);
+		}
 	}
 	return occupied > capacity;
 }
@@ -132,7 +135,7 @@ export function overCapacity(occupied: number, capacity: number): boolean {
 /** What identifies one occurrence of an anomaly, per kind. */
 export type AnomalyKeyInput =
 	| {
-			readonly kind: 'duplicate-entry' | 'long-stay' | 'permit-expired-while-parked';
+			readonly kind: 'duplicate-entry' | 'long-stay' | 'permit-expired-while-parked' | 'hotlist-hit';
 			readonly lotId: string;
 			readonly sessionId: string;
 	  }
@@ -149,7 +152,8 @@ export type AnomalyKeyInput =
 /**
  * A stable key that is the same for repeats of one anomaly, so the server can upsert on it
  * instead of raising the same alert for every camera frame:
- * - per session: duplicate entry, long stay, permit expired while parked;
+ * - per session: duplicate entry, long stay, permit expired while parked, hotlist hit (one
+ *   alert per session however many hotlist entries the plate matches);
  * - per plate, lot and local day (in the lot's zone): plate mismatch, exit without entry, low
  *   confidence (plates normalised, so `KA 01` and `KA01` are one);
  * - per lot and local day: over capacity; per read event: unreadable plate.
@@ -163,6 +167,7 @@ export function anomalyKey(input: AnomalyKeyInput): string {
 			case 'duplicate-entry':
 			case 'long-stay':
 			case 'permit-expired-while-parked':
+			case 'hotlist-hit':
 				return [input.lotId, input.sessionId];
 			case 'plate-mismatch':
 			case 'exit-without-entry':

@@ -21,6 +21,11 @@ export interface CorrectionOptions {
 
 /** Upper bound for {@link CorrectionOptions.maxSubstitutions}: beyond it a "correction" is a guess. */
 export const MAX_SUBSTITUTIONS = 4;
+/**
+ * How many of the reader's alternatives per character are tried, most probable first. A reader
+ * may hand over its whole softmax; trying 36 alternatives at four positions would be 10⁸ forms.
+ */
+export const MAX_ALTERNATIVES_PER_CHAR = 3;
 
 /** One character changed by a correction; `index` is a position in the normalised read. */
 export interface Substitution {
@@ -95,13 +100,14 @@ export function correctToFormat(
 	// sums of the same logs in another order may differ in the last bits, hence the tolerance.
 	const score =
 		perCharCandidates === undefined ? (form: Form) => -form.substitutions.length : (form: Form) => form.logProbability;
-	const best = Math.max(...valid.map(score));
+	const best = valid.reduce((max, form) => Math.max(max, score(form)), Number.NEGATIVE_INFINITY);
 	const winners = valid.filter((form) => score(form) >= best - SCORE_TOLERANCE);
 	const [winner] = winners;
 	if (winners.length > 1 || winner === undefined) {
 		return { ...outcome('ambiguous', text, false), alternatives: winners.map((form) => form.text).sort() };
 	}
-	return { status: 'corrected', text: winner.text, changed: true, valid: true, substitutions: winner.substitutions, alternatives: [] };
+	const { text: corrected, substitutions } = winner;
+	return { status: 'corrected', text: corrected, changed: true, valid: true, substitutions, alternatives: [] };
 }
 
 function outcome(status: Correction['status'], text: string, valid: boolean): Correction {
@@ -115,7 +121,8 @@ interface Alternative {
 
 /**
  * The read character first, then what it could have been: its confusables, or the reader's
- * other candidates (each character once, those the reader gave probability 0 left out).
+ * other candidates (each character once, the most probable {@link MAX_ALTERNATIVES_PER_CHAR},
+ * none the reader gave probability 0).
  */
 function alternativesAt(char: string, candidates: readonly CharCandidate[] | undefined): Alternative[] {
 	if (candidates === undefined) {
@@ -127,7 +134,8 @@ function alternativesAt(char: string, candidates: readonly CharCandidate[] | und
 	}
 	const readProbability = byChar.get(char) ?? 0;
 	byChar.delete(char);
-	return [[char, readProbability] as const, ...byChar].map(([c, probability]) => ({
+	const others = [...byChar].sort(([, p], [, q]) => q - p).slice(0, MAX_ALTERNATIVES_PER_CHAR);
+	return [[char, readProbability] as const, ...others].map(([c, probability]) => ({
 		char: c,
 		logProbability: Math.log(probability)
 	}));

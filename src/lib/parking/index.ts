@@ -27,6 +27,7 @@ export {
 	type ConfusableMatchOptions
 } from './similarity.ts';
 export {
+	MAX_ALTERNATIVES_PER_CHAR,
 	MAX_SUBSTITUTIONS,
 	correctToFormat,
 	type CharCandidate,

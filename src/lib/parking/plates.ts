@@ -24,7 +24,10 @@ export const INDIAN_STATE_CODES: ReadonlySet<string> = new Set([
 	'TG', 'TN', 'TR', 'TS', 'UA', 'UK', 'UP', 'WB'
 ]);
 
-/** Why a raw text is not a plate at all (before any country format is considered). */
+/**
+ * Why a raw text is not a plate at all (before any country format is considered). An invalid
+ * character's `index` counts UTF-16 units in the text after NFKC and separator removal.
+ */
 export type PlateTextError =
 	| { readonly kind: 'empty' }
 	| { readonly kind: 'invalid-character'; readonly character: string; readonly index: number }
@@ -50,7 +53,9 @@ export type ParsedPlate =
 			readonly series: string;
 	  }
 	| { readonly country: 'br'; readonly format: 'br-old' | 'br-mercosur'; readonly plate: string }
-	| { readonly country: 'eu' | 'us' | 'generic'; readonly format: 'eu' | 'us' | 'generic'; readonly plate: string };
+	| { readonly country: 'eu'; readonly format: 'eu'; readonly plate: string }
+	| { readonly country: 'us'; readonly format: 'us'; readonly plate: string }
+	| { readonly country: 'generic'; readonly format: 'generic'; readonly plate: string };
 
 // Separators printed on plates or typed by people. NFKC has already folded their full-width
 // and compatibility forms into these; the middle dot is printed on some US and EU plates.
@@ -102,7 +107,8 @@ const isAllZeros = (digits: string): boolean => /^0+$/.test(digits);
  * Parses `text` (normalised first) as a plate of `country`.
  * @returns the plate's parts, or null when the text is not a plate of that country
  * @example parsePlate('DL 3C AB 1234', 'in')
- * // { country: 'in', format: 'in-standard', plate: 'DL3CAB1234', state: 'DL', rto: '3', series: 'CAB', number: '1234' }
+ * // { country: 'in', format: 'in-standard', plate: 'DL3CAB1234',
+ * //   state: 'DL', rto: '3', series: 'CAB', number: '1234' }
  */
 export function parsePlate(text: string, country: PlateCountry): ParsedPlate | null {
 	const normalised = normalisePlate(text);

@@ -1,6 +1,6 @@
 /**
  * Tariff plans: what a lot charges one vehicle class, as data an admin edits and
- * {@link ../tariff.ts fee} evaluates. The zod schemas here are the single source for
+ * `fee` in `tariff.ts` evaluates. The zod schemas here are the single source for
  * validation and, through `z.toJSONSchema`, for the API contract.
  *
  * Amounts are integer minor units of the plan's currency, named `…Paise` after the first
@@ -107,7 +107,9 @@ function contradictions(plan: z.output<typeof planFieldsSchema>): { path: (strin
 	if (charge.kind === 'hourly' && (charge.ratePerHourPaise * charge.roundingMinutes) % 60 !== 0) {
 		found.push({
 			path: ['charge', 'roundingMinutes'],
-			message: `${charge.ratePerHourPaise} paise per hour over ${charge.roundingMinutes} min is a fraction of a paisa per unit`
+			message:
+				`${charge.ratePerHourPaise} paise per hour over ${charge.roundingMinutes} min ` +
+				'is a fraction of a paisa per unit'
 		});
 	}
 	if (charge.kind === 'slabs') {
@@ -115,15 +117,18 @@ function contradictions(plan: z.output<typeof planFieldsSchema>): { path: (strin
 			const previous = charge.slabs[i - 1];
 			if (previous === undefined) return;
 			if (slab.upToMinutes <= previous.upToMinutes) {
-				found.push({ path: ['charge', 'slabs', i, 'upToMinutes'], message: `slab ${i + 1} must last longer than slab ${i}` });
+				const message = `slab ${i + 1} must last longer than slab ${i}`;
+				found.push({ path: ['charge', 'slabs', i, 'upToMinutes'], message });
 			}
 			if (slab.amountPaise <= previous.amountPaise) {
-				found.push({ path: ['charge', 'slabs', i, 'amountPaise'], message: `slab ${i + 1} must cost more than slab ${i}` });
+				const message = `slab ${i + 1} must cost more than slab ${i}`;
+				found.push({ path: ['charge', 'slabs', i, 'amountPaise'], message });
 			}
 		});
 		const first = charge.slabs[0];
 		if (first !== undefined && plan.graceMinutes >= first.upToMinutes) {
-			found.push({ path: ['graceMinutes'], message: 'grace covers the whole first slab, so that slab can never be charged' });
+			const message = 'grace covers the whole first slab, so that slab can never be charged';
+			found.push({ path: ['graceMinutes'], message });
 		}
 	}
 	const first = firstChargePaise(charge);

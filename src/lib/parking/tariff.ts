@@ -62,7 +62,8 @@ export interface FeeOptions {
  * Prices a stay from `entryMs` to `exitMs` (UTC epoch milliseconds) under `plan`, with local-time
  * rules evaluated in `timeZone`.
  *
- * - A stay no longer than the plan's grace is free; a longer one pays from its first minute.
+ * - A stay no longer than the plan's grace is free, night charge included; a longer one pays
+ *   from its first minute.
  * - The time charge follows the plan's slabs, hourly rate or flat amount, over the exact stay
  *   (60 min and 1 ms is a started second hour).
  * - The cap applies per rolling 24 h from entry, not per calendar day: the stay is cut into
@@ -93,7 +94,7 @@ export function fee(
 	if (permit) return free('permit');
 	if (durationMs <= plan.graceMinutes * MINUTE_MS) return free('grace');
 
-	const lines: FeeLine[] = [...timeLines(plan, entryMs, durationMs)];
+	const lines = timeLines(plan, entryMs, durationMs);
 	if (plan.nightCharge !== undefined) {
 		const { from, until, amountPaise } = plan.nightCharge;
 		for (const night of nightWindows(entryMs, exitMs, minuteOfDay(from), minuteOfDay(until), timeZone)) {
@@ -106,11 +107,13 @@ export function fee(
 
 function timeLines(plan: TariffPlan, entryMs: number, durationMs: number): FeeLine[] {
 	const lines: FeeLine[] = [];
-	for (let start = 0, window = 1; start < durationMs; start += CAP_WINDOW_MS, window++) {
+	const cap = plan.capPer24hPaise ?? Number.POSITIVE_INFINITY;
+	for (let start = 0, windowNumber = 1; start < durationMs; start += CAP_WINDOW_MS, windowNumber++) {
 		const end = Math.min(durationMs, start + CAP_WINDOW_MS);
 		const uncappedPaise = chargeFor(plan.charge, end) - chargeFor(plan.charge, start);
-		const amountPaise = plan.capPer24hPaise === undefined ? uncappedPaise : Math.min(uncappedPaise, plan.capPer24hPaise);
-		lines.push({ kind: 'time', window, fromMs: entryMs + start, untilMs: entryMs + end, uncappedPaise, amountPaise });
+		const amountPaise = Math.min(uncappedPaise, cap);
+		const untilMs = entryMs + end;
+		lines.push({ kind: 'time', window: windowNumber, fromMs: entryMs + start, untilMs, uncappedPaise, amountPaise });
 	}
 	return lines;
 }

@@ -15,7 +15,12 @@ const notAllZeros = (text: string) => /[1-9]/.test(text);
 /** Indian registrations, both the state series and the Bharat series. */
 export const indianPlate: fc.Arbitrary<string> = fc.oneof(
 	fc
-		.tuple(fc.constantFrom(...INDIAN_STATE_CODES), digits(1, 2).filter(notAllZeros), letters(0, 3), digits(1, 4).filter(notAllZeros))
+		.tuple(
+			fc.constantFrom(...INDIAN_STATE_CODES),
+			digits(1, 2).filter(notAllZeros),
+			letters(0, 3),
+			digits(1, 4).filter(notAllZeros)
+		)
 		.map((parts) => parts.join('')),
 	fc
 		.tuple(fc.integer({ min: 21, max: 99 }), digits(4, 4).filter(notAllZeros), letters(1, 2, 'ABCDEFGHJKLMNPQRSTUVWXYZ'))

@@ -2,7 +2,7 @@
  * The MySQL / MariaDB schema: the twin of `schema.sqlite.ts` (see there; `schema.spec.ts`
  * keeps the two in step). Ids are 32-character strings, instants BIGINT epoch milliseconds.
  */
-import { bigint, index, json, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, double, index, int, json, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 const id = (name: string) => varchar(name, { length: 64 });
@@ -77,3 +77,187 @@ export const auditLog = mysqlTable(
 	},
 	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_entity_idx').on(t.entity, t.entityId)]
 );
+
+// --- Parking (twin of schema.sqlite.ts; comments there) ----------------------------------------
+
+const plate = (name: string) => varchar(name, { length: 16 });
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+export const lots = mysqlTable('lots', {
+	id: id('id').primaryKey(),
+	name: varchar('name', { length: 100 }).notNull(),
+	country: varchar('country', { length: 8 }).notNull(),
+	timeZone: varchar('time_zone', { length: 64 }).notNull(),
+	currency: varchar('currency', { length: 3 }).notNull(),
+	capacity: json('capacity').$type<Record<string, number>>().notNull(),
+	longStayMinutes: int('long_stay_minutes').notNull(),
+	imageRetentionDays: int('image_retention_days').notNull(),
+	createdAt: ms('created_at').notNull()
+});
+
+export const gates = mysqlTable(
+	'gates',
+	{
+		id: id('id').primaryKey(),
+		lotId: id('lot_id')
+			.notNull()
+			.references(() => lots.id),
+		name: varchar('name', { length: 100 }).notNull(),
+		direction: varchar('direction', { length: 8, enum: ['entry', 'exit', 'both'] }).notNull(),
+		cameraUrl: varchar('camera_url', { length: 500 }),
+		deviceKeyId: id('device_key_id').references(() => deviceKeys.id, { onDelete: 'set null' }),
+		lastHeartbeatAt: ms('last_heartbeat_at'),
+		createdAt: ms('created_at').notNull()
+	},
+	(t) => [index('gates_lot_idx').on(t.lotId), uniqueIndex('gates_device_key_uq').on(t.deviceKeyId)]
+);
+
+export const vehicles = mysqlTable('vehicles', {
+	plate: plate('plate').primaryKey(),
+	vehicleClass: varchar('vehicle_class', { length: 24 }).notNull(),
+	ownerUserId: id('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+	phone: varchar('phone', { length: 20 }),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull()
+});
+
+export const tariffPlans = mysqlTable(
+	'tariff_plans',
+	{
+		id: id('id').primaryKey(),
+		lotId: id('lot_id')
+			.notNull()
+			.references(() => lots.id),
+		vehicleClass: varchar('vehicle_class', { length: 24 }).notNull(),
+		plan: json('plan').$type<Record<string, unknown>>().notNull(),
+		createdAt: ms('created_at').notNull(),
+		createdBy: id('created_by')
+	},
+	(t) => [uniqueIndex('tariff_plans_lot_class_uq').on(t.lotId, t.vehicleClass)]
+);
+
+export const parkingSessions = mysqlTable(
+	'parking_sessions',
+	{
+		id: id('id').primaryKey(),
+		lotId: id('lot_id')
+			.notNull()
+			.references(() => lots.id),
+		plate: plate('plate').notNull(),
+		vehicleClass: varchar('vehicle_class', { length: 24 }).notNull(),
+		status: varchar('status', { length: 10, enum: ['active', 'completed', 'voided'] }).notNull(),
+		activeKey: varchar('active_key', { length: 90 }),
+		entryAt: ms('entry_at').notNull(),
+		exitAt: ms('exit_at'),
+		entryGateId: id('entry_gate_id'),
+		exitGateId: id('exit_gate_id'),
+		entryConfidence: double('entry_confidence'),
+		exitPlateRead: plate('exit_plate_read'),
+		feePaise: money('fee_paise'),
+		paidPaise: money('paid_paise').notNull(),
+		tariffSnapshot: json('tariff_snapshot').$type<Record<string, unknown>>(),
+		permitId: id('permit_id'),
+		startedBy: id('started_by'),
+		endedBy: id('ended_by'),
+		createdAt: ms('created_at').notNull(),
+		updatedAt: ms('updated_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('parking_sessions_active_uq').on(t.activeKey),
+		index('parking_sessions_lot_entry_idx').on(t.lotId, t.entryAt),
+		index('parking_sessions_plate_idx').on(t.plate, t.entryAt),
+		index('parking_sessions_status_idx').on(t.lotId, t.status, t.entryAt)
+	]
+);
+
+export const payments = mysqlTable(
+	'payments',
+	{
+		id: id('id').primaryKey(),
+		sessionId: id('session_id')
+			.notNull()
+			.references(() => parkingSessions.id),
+		lotId: id('lot_id').notNull(),
+		amountPaise: money('amount_paise').notNull(),
+		method: varchar('method', { length: 8, enum: ['cash', 'upi', 'card'] }).notNull(),
+		reference: varchar('reference', { length: 100 }),
+		receivedBy: id('received_by'),
+		at: ms('at').notNull()
+	},
+	(t) => [index('payments_session_idx').on(t.sessionId), index('payments_lot_at_idx').on(t.lotId, t.at)]
+);
+
+export const permits = mysqlTable(
+	'permits',
+	{
+		id: id('id').primaryKey(),
+		plate: plate('plate').notNull(),
+		kind: varchar('kind', { length: 10, enum: ['monthly', 'resident', 'staff'] }).notNull(),
+		lotIds: json('lot_ids').$type<string[]>().notNull(),
+		validFrom: ms('valid_from').notNull(),
+		validUntil: ms('valid_until').notNull(),
+		holderName: varchar('holder_name', { length: 100 }),
+		phone: varchar('phone', { length: 20 }),
+		createdBy: id('created_by'),
+		createdAt: ms('created_at').notNull(),
+		revokedAt: ms('revoked_at')
+	},
+	(t) => [index('permits_plate_idx').on(t.plate, t.validUntil)]
+);
+
+export const hotlist = mysqlTable(
+	'hotlist',
+	{
+		id: id('id').primaryKey(),
+		plate: plate('plate').notNull(),
+		reason: varchar('reason', { length: 200 }).notNull(),
+		priority: varchar('priority', { length: 8, enum: ['low', 'medium', 'high'] }).notNull(),
+		expiresAt: ms('expires_at'),
+		createdBy: id('created_by'),
+		createdAt: ms('created_at').notNull(),
+		removedAt: ms('removed_at')
+	},
+	(t) => [index('hotlist_plate_idx').on(t.plate)]
+);
+
+export const anomalies = mysqlTable(
+	'anomalies',
+	{
+		id: id('id').primaryKey(),
+		lotId: id('lot_id').notNull(),
+		kind: varchar('kind', { length: 32 }).notNull(),
+		dedupKey: varchar('dedup_key', { length: 190 }).notNull(),
+		plate: plate('plate'),
+		sessionId: id('session_id'),
+		relatedSessionId: id('related_session_id'),
+		evidence: json('evidence').$type<Record<string, unknown>>().notNull(),
+		/** how many times the rule fired for this fact */
+		occurrences: int('occurrences').notNull(),
+		lastSeenAt: ms('last_seen_at').notNull(),
+		status: varchar('status', { length: 14, enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
+		note: varchar('note', { length: 1000 }),
+		detectedAt: ms('detected_at').notNull(),
+		reviewedBy: id('reviewed_by'),
+		reviewedAt: ms('reviewed_at')
+	},
+	(t) => [uniqueIndex('anomalies_dedup_uq').on(t.dedupKey), index('anomalies_lot_status_idx').on(t.lotId, t.status, t.detectedAt)]
+);
+
+export const events = mysqlTable(
+	'events',
+	{
+		seq: bigint('seq', { mode: 'number' }).autoincrement().primaryKey(),
+		lotId: id('lot_id'),
+		type: varchar('type', { length: 40 }).notNull(),
+		payload: json('payload').$type<Record<string, unknown>>().notNull(),
+		at: ms('at').notNull()
+	},
+	(t) => [index('events_at_idx').on(t.at)]
+);
+
+export const jobLeases = mysqlTable('job_leases', {
+	name: varchar('name', { length: 64 }).primaryKey(),
+	holder: varchar('holder', { length: 64 }).notNull(),
+	leaseUntil: ms('lease_until').notNull(),
+	lastRunAt: ms('last_run_at')
+});

@@ -3,7 +3,7 @@
  * (`schema.spec.ts` proves it), so repositories write one query that runs on both engines.
  * Instants are UTC epoch milliseconds; money is integer minor units (paise).
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable(
 	'users',
@@ -75,3 +75,191 @@ export const auditLog = sqliteTable(
 	},
 	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_entity_idx').on(t.entity, t.entityId)]
 );
+
+// --- Parking -------------------------------------------------------------------------------
+
+export const lots = sqliteTable('lots', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	/** plate rules to apply: 'in' | 'br' | 'eu' | 'us' | 'generic' */
+	country: text('country').notNull(),
+	timeZone: text('time_zone').notNull(),
+	currency: text('currency').notNull(),
+	/** vehicle class → spaces, e.g. {"car": 120, "two-wheeler": 300} */
+	capacity: text('capacity', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+	longStayMinutes: integer('long_stay_minutes').notNull(),
+	imageRetentionDays: integer('image_retention_days').notNull(),
+	createdAt: integer('created_at').notNull()
+});
+
+export const gates = sqliteTable(
+	'gates',
+	{
+		id: text('id').primaryKey(),
+		lotId: text('lot_id')
+			.notNull()
+			.references(() => lots.id),
+		name: text('name').notNull(),
+		direction: text('direction', { enum: ['entry', 'exit', 'both'] }).notNull(),
+		cameraUrl: text('camera_url'),
+		deviceKeyId: text('device_key_id').references(() => deviceKeys.id, { onDelete: 'set null' }),
+		lastHeartbeatAt: integer('last_heartbeat_at'),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('gates_lot_idx').on(t.lotId), uniqueIndex('gates_device_key_uq').on(t.deviceKeyId)]
+);
+
+export const vehicles = sqliteTable('vehicles', {
+	plate: text('plate').primaryKey(),
+	vehicleClass: text('vehicle_class').notNull(),
+	ownerUserId: text('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+	phone: text('phone'),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull()
+});
+
+export const tariffPlans = sqliteTable(
+	'tariff_plans',
+	{
+		id: text('id').primaryKey(),
+		lotId: text('lot_id')
+			.notNull()
+			.references(() => lots.id),
+		vehicleClass: text('vehicle_class').notNull(),
+		plan: text('plan', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+		createdAt: integer('created_at').notNull(),
+		createdBy: text('created_by')
+	},
+	(t) => [uniqueIndex('tariff_plans_lot_class_uq').on(t.lotId, t.vehicleClass)]
+);
+
+export const parkingSessions = sqliteTable(
+	'parking_sessions',
+	{
+		id: text('id').primaryKey(),
+		lotId: text('lot_id')
+			.notNull()
+			.references(() => lots.id),
+		plate: text('plate').notNull(),
+		vehicleClass: text('vehicle_class').notNull(),
+		status: text('status', { enum: ['active', 'completed', 'voided'] }).notNull(),
+		/** `lot:plate` while active, NULL otherwise: its unique index allows one active session per plate per lot */
+		activeKey: text('active_key'),
+		entryAt: integer('entry_at').notNull(),
+		exitAt: integer('exit_at'),
+		entryGateId: text('entry_gate_id'),
+		exitGateId: text('exit_gate_id'),
+		entryConfidence: real('entry_confidence'),
+		exitPlateRead: text('exit_plate_read'),
+		feePaise: integer('fee_paise'),
+		paidPaise: integer('paid_paise').notNull(),
+		tariffSnapshot: text('tariff_snapshot', { mode: 'json' }).$type<Record<string, unknown>>(),
+		permitId: text('permit_id'),
+		startedBy: text('started_by'),
+		endedBy: text('ended_by'),
+		createdAt: integer('created_at').notNull(),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('parking_sessions_active_uq').on(t.activeKey),
+		index('parking_sessions_lot_entry_idx').on(t.lotId, t.entryAt),
+		index('parking_sessions_plate_idx').on(t.plate, t.entryAt),
+		index('parking_sessions_status_idx').on(t.lotId, t.status, t.entryAt)
+	]
+);
+
+export const payments = sqliteTable(
+	'payments',
+	{
+		id: text('id').primaryKey(),
+		sessionId: text('session_id')
+			.notNull()
+			.references(() => parkingSessions.id),
+		lotId: text('lot_id').notNull(),
+		amountPaise: integer('amount_paise').notNull(),
+		method: text('method', { enum: ['cash', 'upi', 'card'] }).notNull(),
+		reference: text('reference'),
+		receivedBy: text('received_by'),
+		at: integer('at').notNull()
+	},
+	(t) => [index('payments_session_idx').on(t.sessionId), index('payments_lot_at_idx').on(t.lotId, t.at)]
+);
+
+export const permits = sqliteTable(
+	'permits',
+	{
+		id: text('id').primaryKey(),
+		plate: text('plate').notNull(),
+		kind: text('kind', { enum: ['monthly', 'resident', 'staff'] }).notNull(),
+		/** lot ids the permit is good for */
+		lotIds: text('lot_ids', { mode: 'json' }).$type<string[]>().notNull(),
+		validFrom: integer('valid_from').notNull(),
+		validUntil: integer('valid_until').notNull(),
+		holderName: text('holder_name'),
+		phone: text('phone'),
+		createdBy: text('created_by'),
+		createdAt: integer('created_at').notNull(),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [index('permits_plate_idx').on(t.plate, t.validUntil)]
+);
+
+export const hotlist = sqliteTable(
+	'hotlist',
+	{
+		id: text('id').primaryKey(),
+		plate: text('plate').notNull(),
+		reason: text('reason').notNull(),
+		priority: text('priority', { enum: ['low', 'medium', 'high'] }).notNull(),
+		expiresAt: integer('expires_at'),
+		createdBy: text('created_by'),
+		createdAt: integer('created_at').notNull(),
+		removedAt: integer('removed_at')
+	},
+	(t) => [index('hotlist_plate_idx').on(t.plate)]
+);
+
+export const anomalies = sqliteTable(
+	'anomalies',
+	{
+		id: text('id').primaryKey(),
+		lotId: text('lot_id').notNull(),
+		kind: text('kind').notNull(),
+		/** one row per fact: the rule's de-duplication key */
+		dedupKey: text('dedup_key').notNull(),
+		plate: text('plate'),
+		sessionId: text('session_id'),
+		relatedSessionId: text('related_session_id'),
+		evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+		/** how many times the rule fired for this fact */
+		occurrences: integer('occurrences').notNull(),
+		lastSeenAt: integer('last_seen_at').notNull(),
+		status: text('status', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
+		note: text('note'),
+		detectedAt: integer('detected_at').notNull(),
+		reviewedBy: text('reviewed_by'),
+		reviewedAt: integer('reviewed_at')
+	},
+	(t) => [uniqueIndex('anomalies_dedup_uq').on(t.dedupKey), index('anomalies_lot_status_idx').on(t.lotId, t.status, t.detectedAt)]
+);
+
+/** Events for live streams across app instances: each instance tails this table by id. */
+export const events = sqliteTable(
+	'events',
+	{
+		seq: integer('seq').primaryKey({ autoIncrement: true }),
+		lotId: text('lot_id'),
+		type: text('type').notNull(),
+		payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+		at: integer('at').notNull()
+	},
+	(t) => [index('events_at_idx').on(t.at)]
+);
+
+/** Leases that make a periodic job run on one instance at a time. */
+export const jobLeases = sqliteTable('job_leases', {
+	name: text('name').primaryKey(),
+	holder: text('holder').notNull(),
+	leaseUntil: integer('lease_until').notNull(),
+	lastRunAt: integer('last_run_at')
+});

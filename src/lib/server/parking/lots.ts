@@ -1,0 +1,123 @@
+/**
+ * Lots and gates: what an operator sets up before the first car arrives. A new install gets one
+ * lot ("Main lot", the configured zone and currency), which the original API's sessions use.
+ */
+import { z } from 'zod';
+import { newId } from '../../id.ts';
+import { PLATE_COUNTRIES, VEHICLE_CLASSES, currencySchema, timeZoneSchema } from '../../parking/index.ts';
+import { recordAudit } from '../audit/audit.repo.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { notFound } from '../http/errors.ts';
+import { findGate, findLot, insertGate, insertLot, listGates, listLots, updateGate, updateLot, type GateRow, type LotRow } from './lots.repo.ts';
+
+export const capacitySchema = z
+	.partialRecord(z.enum(VEHICLE_CLASSES), z.int().min(0, 'capacity cannot be negative').max(100_000))
+	.refine((c) => Object.keys(c).length > 0, 'give the capacity of at least one vehicle class');
+
+export const lotInputSchema = z.strictObject({
+	name: z.string().trim().min(1, 'Give the lot a name.').max(100),
+	country: z.enum(PLATE_COUNTRIES).default('in'),
+	timeZone: timeZoneSchema.default('Asia/Kolkata'),
+	currency: currencySchema.default('INR'),
+	capacity: capacitySchema,
+	longStayMinutes: z.int().min(1).max(366 * 24 * 60).default(24 * 60),
+	imageRetentionDays: z.int().min(1).max(3650).default(90)
+});
+export type LotInput = z.output<typeof lotInputSchema>;
+export const lotPatchSchema = lotInputSchema.partial().strict();
+
+export const gateInputSchema = z.strictObject({
+	name: z.string().trim().min(1, 'Give the gate a name.').max(100),
+	direction: z.enum(['entry', 'exit', 'both']),
+	cameraUrl: z.url({ protocol: /^https?$/, message: 'an http(s) URL of the camera stream' }).max(500).nullable().default(null),
+	deviceKeyId: z.string().min(1).max(64).nullable().default(null)
+});
+export type GateInput = z.output<typeof gateInputSchema>;
+
+export type Lot = LotRow;
+export type Gate = GateRow;
+
+export async function createLot(db: Database, input: LotInput, actorUserId: string | null, now: number): Promise<Lot> {
+	const lot: Lot = { id: newId(), ...input, createdAt: now };
+	await db.transaction(async (x) => {
+		await insertLot(x, lot);
+		await recordAudit(x, { at: now, actorUserId, action: 'lot.create', entity: 'lot', entityId: lot.id, details: { name: lot.name } });
+	});
+	return lot;
+}
+
+/** @throws {AppError} 404 */
+export async function getLot(db: Database, id: string): Promise<Lot> {
+	const lot = await db.run((x) => findLot(x, id));
+	if (!lot) throw notFound('The lot');
+	return lot;
+}
+
+export async function lots(db: Database): Promise<Lot[]> {
+	return db.run((x) => listLots(x));
+}
+
+export async function changeLot(db: Database, id: string, patch: Partial<LotInput>, actorUserId: string, now: number): Promise<Lot> {
+	return db.transaction(async (x) => {
+		const before = await findLot(x, id);
+		if (!before) throw notFound('The lot');
+		await updateLot(x, id, patch);
+		await recordAudit(x, { at: now, actorUserId, action: 'lot.update', entity: 'lot', entityId: id, details: { patch } });
+		return { ...before, ...patch };
+	});
+}
+
+/** The lot the original API's sessions go to: the oldest lot, made on first use if there is none. */
+export async function defaultLot(db: Database, config: Pick<Config, 'defaultTimeZone' | 'defaultCurrency'>, now: number): Promise<Lot> {
+	const existing = (await lots(db))[0];
+	if (existing) return existing;
+	return db.transaction(async (x) => {
+		// another request may have made it meanwhile: check again inside the write transaction
+		const again = (await listLots(x))[0];
+		if (again) return again;
+		const lot: Lot = {
+			id: newId(),
+			name: 'Main lot',
+			country: 'in',
+			timeZone: config.defaultTimeZone,
+			currency: config.defaultCurrency,
+			capacity: { car: 200, 'two-wheeler': 300 },
+			longStayMinutes: 24 * 60,
+			imageRetentionDays: 90,
+			createdAt: now
+		};
+		await insertLot(x, lot);
+		return lot;
+	});
+}
+
+export async function createGate(db: Database, lotId: string, input: GateInput, actorUserId: string, now: number): Promise<Gate> {
+	const gate: Gate = { id: newId(), lotId, ...input, lastHeartbeatAt: null, createdAt: now };
+	await db.transaction(async (x) => {
+		if (!(await findLot(x, lotId))) throw notFound('The lot');
+		await insertGate(x, gate);
+		await recordAudit(x, { at: now, actorUserId, action: 'gate.create', entity: 'gate', entityId: gate.id, details: { lotId, name: gate.name } });
+	});
+	return gate;
+}
+
+export async function getGate(db: Database, id: string): Promise<Gate> {
+	const gate = await db.run((x) => findGate(x, id));
+	if (!gate) throw notFound('The gate');
+	return gate;
+}
+
+export async function gates(db: Database, lotId?: string): Promise<Gate[]> {
+	return db.run((x) => listGates(x, lotId));
+}
+
+export async function changeGate(db: Database, id: string, patch: Partial<GateInput>, actorUserId: string, now: number): Promise<Gate> {
+	return db.transaction(async (x) => {
+		const before = await findGate(x, id);
+		if (!before) throw notFound('The gate');
+		await updateGate(x, id, patch);
+		await recordAudit(x, { at: now, actorUserId, action: 'gate.update', entity: 'gate', entityId: id, details: { patch } });
+		return { ...before, ...patch };
+	});
+}
