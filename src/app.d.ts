@@ -2,6 +2,8 @@ import type { Device } from '$lib/server/auth/device-keys';
 import type { SessionUser, ValidSession } from '$lib/server/auth/sessions';
 import type { Config } from '$lib/server/config';
 import type { Database } from '$lib/server/db/database';
+import type { EventHub } from '$lib/server/parking/event-hub';
+import type { ParkingSettings } from '$lib/server/parking/sessions';
 
 declare global {
 	namespace App {
@@ -14,6 +16,8 @@ declare global {
 			requestId: string;
 			db: Database;
 			config: Config;
+			events: EventHub;
+			parking: ParkingSettings;
 			session: ValidSession | null;
 			user: SessionUser | null;
 			device: Device | null;

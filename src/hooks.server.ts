@@ -8,7 +8,9 @@ import { decide } from '$lib/server/http/access';
 import { jsonError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
 import { forbiddenPage } from '$lib/server/http/pages';
+import { startScheduler } from '$lib/server/jobs/scheduler';
 import { log } from '$lib/server/log';
+import { PARKING_JOBS } from '$lib/server/parking/scans';
 
 export const init: ServerInit = async () => {
 	const app = await startApp();
@@ -18,6 +20,7 @@ export const init: ServerInit = async () => {
 		// The one place a secret is printed: the operator needs it to claim the install.
 		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
 	}
+	startScheduler(app.db, PARKING_JOBS);
 	log('info', 'started', { engine: app.db.engine });
 };
 
@@ -65,6 +68,8 @@ const context: Handle = async ({ event, resolve }) => {
 	const app = await startApp();
 	event.locals.db = app.db;
 	event.locals.config = app.config;
+	event.locals.events = app.events;
+	event.locals.parking = app.parking;
 	return resolve(event);
 };
 

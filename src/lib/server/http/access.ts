@@ -21,6 +21,10 @@ const PUBLIC: Rule = { kind: 'public' };
 const SIGNED_IN: Rule = { kind: 'signed_in' };
 const ADMIN: Rule = { kind: 'roles', roles: ['admin'] };
 const DEVICE: Rule = { kind: 'device' };
+const STAFF: Rule = { kind: 'roles', roles: ['admin', 'operator', 'patrol'] };
+const MANAGERS: Rule = { kind: 'roles', roles: ['admin', 'operator'] };
+const staffReadsAdminWrites: RouteRule = { methods: { GET: STAFF, POST: ADMIN, PATCH: ADMIN, PUT: ADMIN } };
+const staffReadsManagersWrite: RouteRule = { methods: { GET: STAFF, POST: MANAGERS, PATCH: MANAGERS, DELETE: MANAGERS } };
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': PUBLIC,
@@ -39,7 +43,34 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/users': ADMIN,
 	'/api/v1/users/[id]': ADMIN,
 	'/api/v1/device-keys': ADMIN,
-	'/api/v1/device-keys/[id]': ADMIN
+	'/api/v1/device-keys/[id]': ADMIN,
+	'/api/v1/openapi.json': PUBLIC,
+	'/api/v1/lots': staffReadsAdminWrites,
+	'/api/v1/lots/[id]': staffReadsAdminWrites,
+	'/api/v1/lots/[id]/occupancy': STAFF,
+	'/api/v1/lots/[id]/gates': staffReadsAdminWrites,
+	'/api/v1/lots/[id]/tariffs': STAFF,
+	'/api/v1/lots/[id]/tariffs/[vehicleClass]': ADMIN,
+	'/api/v1/gates/[id]': staffReadsAdminWrites,
+	'/api/v1/sessions': STAFF,
+	'/api/v1/sessions/exit': STAFF,
+	'/api/v1/sessions/[id]': STAFF,
+	'/api/v1/sessions/[id]/end': STAFF,
+	'/api/v1/sessions/[id]/payments': STAFF,
+	'/api/v1/sessions/[id]/void': MANAGERS,
+	'/api/v1/sessions/[id]/correct': MANAGERS,
+	'/api/v1/permits': staffReadsManagersWrite,
+	'/api/v1/permits/[id]': MANAGERS,
+	'/api/v1/hotlist': staffReadsManagersWrite,
+	'/api/v1/hotlist/[id]': MANAGERS,
+	'/api/v1/anomalies': STAFF,
+	'/api/v1/anomalies/[id]': staffReadsManagersWrite,
+	'/api/v1/events': STAFF,
+	// the original JSON API: any signed-in account, as before (drivers see their own sessions)
+	'/start_session': SIGNED_IN,
+	'/end_session': SIGNED_IN,
+	'/sessions': SIGNED_IN,
+	'/anomalies': STAFF
 };
 
 export interface Caller {

@@ -25,13 +25,17 @@ import {
 	addPaid,
 	findActiveSession,
 	findPayment,
+	findSession,
 	findSessionForUpdate,
 	insertPayment,
 	insertSession,
 	listActiveSessions,
+	listPayments,
+	listSessions,
 	occupancyByClass,
 	updateSession,
 	type PaymentRow,
+	type SessionFilter,
 	type SessionRow
 } from './sessions.repo.ts';
 import { planFor, type TariffDefaults } from './tariffs.ts';
@@ -399,4 +403,18 @@ async function requireLot(x: Executor, lotId: string): Promise<LotRow> {
 /** The permit that covers a plate in a lot at an instant, if any. */
 function validPermit(permits: PermitRow[], lotId: string, at: number): PermitRow | null {
 	return permits.find((p) => p.validFrom <= at && at < p.validUntil && p.lotIds.includes(lotId)) ?? null;
+}
+
+/** Sessions matching a filter, newest entry first. */
+export async function searchSessions(db: Database, filter: SessionFilter, limit: number, offset: number): Promise<{ rows: ParkingSession[]; total: number }> {
+	return db.run((x) => listSessions(x, filter, limit, offset));
+}
+
+/** @throws {AppError} 404 */
+export async function sessionWithPayments(db: Database, id: string): Promise<{ session: ParkingSession; payments: Payment[] }> {
+	return db.run(async (x) => {
+		const session = await findSession(x, id);
+		if (!session) throw notFound('The session');
+		return { session, payments: await listPayments(x, [id]) };
+	});
 }

@@ -1,0 +1,97 @@
+/**
+ * The pipeline wired to Node's runtimes: onnxruntime-node (or onnxruntime-web's WASM build, for
+ * comparison), OpenCV.js, model files read from `models/`, images decoded with `decode-node.ts`.
+ *
+ * onnxruntime-node is the default: on this 2-core machine it ran the detector about 5× faster than
+ * onnxruntime-web's WASM in Node (numbers in `bench/lpr/README.md`).
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDetectorContract, parseReaderContract } from './contract.ts';
+import { resolveOpenCv, type Cv } from './cv.ts';
+import { decodeImage } from './decode-node.ts';
+import type { RgbaImage } from './geometry.ts';
+import { ortSessionFactory, type OnnxSessionFactory, type OrtNamespace } from './onnx.ts';
+import { createPlateReader, type PlateModels, type PlateReader } from './pipeline.ts';
+
+/** `models/` of this repository, when running from the source tree (scripts, tests). */
+export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+
+export type NodeRuntime = 'node' | 'web';
+
+/** Options for {@link createNodePlateReader}. */
+export interface NodePlateReaderOptions {
+	/** Folder with detector.onnx/.json and reader.onnx/.json (default: the repository's `models/`). */
+	readonly modelsDir?: string;
+	/** onnxruntime-node (default) or onnxruntime-web's WASM build. */
+	readonly runtime?: NodeRuntime;
+	/**
+	 * Intra-op threads (default 1). One thread measured faster than two on this 2-core machine
+	 * while training shares it; on an idle server 2 may win: measure with `npm run bench:lpr`.
+	 */
+	readonly threads?: number;
+}
+
+let openCv: Promise<{ cv: Cv }> | undefined;
+
+/** OpenCV.js, loaded once per process (~0.3 s). */
+export function loadOpenCv(): Promise<{ cv: Cv }> {
+	// createRequire: the package is a UMD bundle whose CommonJS branch is the one that works in Node.
+	openCv ??= resolveOpenCv(createRequire(import.meta.url)('@techstark/opencv-js'));
+	return openCv;
+}
+
+/**
+ * Reads both models and their JSON contracts from `dir`.
+ * @throws Error when a file is missing, a contract is malformed (ContractError), or an `.onnx`
+ *   file's size differs from the one its contract was exported with (a half-finished export)
+ */
+export async function loadModels(dir = DEFAULT_MODELS_DIR): Promise<PlateModels> {
+	const load = async <C extends { bytes: number | null }>(name: string, parse: (json: unknown) => C) => {
+		const contract = parse(JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')));
+		const model = new Uint8Array(await readFile(join(dir, `${name}.onnx`)));
+		if (contract.bytes !== null && contract.bytes !== model.byteLength) {
+			throw new Error(`${name}.onnx has ${model.byteLength} bytes but ${name}.json was exported with ${contract.bytes}: re-export both`);
+		}
+		return { model, contract };
+	};
+	const [detector, reader] = await Promise.all([load('detector', parseDetectorContract), load('reader', parseReaderContract)]);
+	return { detector, reader };
+}
+
+/** An ONNX session factory for Node. */
+export async function nodeSessionFactory(runtime: NodeRuntime = 'node', threads = 1): Promise<OnnxSessionFactory> {
+	if (runtime === 'node') {
+		const ort = (await import('onnxruntime-node')) as unknown as OrtNamespace;
+		return ortSessionFactory(ort, { intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: ['cpu'] });
+	}
+	const ort = await import('onnxruntime-web');
+	ort.env.wasm.numThreads = threads;
+	return ortSessionFactory(ort as unknown as OrtNamespace, { executionProviders: ['wasm'] });
+}
+
+/**
+ * The whole pipeline for Node: models, OpenCV and an ONNX runtime, loaded once.
+ * @example
+ * const lpr = await createNodePlateReader();
+ * const plates = await lpr.readFrame(await readImageFile('car.jpg'), { country: 'in' });
+ */
+export async function createNodePlateReader(options: NodePlateReaderOptions = {}): Promise<PlateReader> {
+	const [models, { cv }, createSession] = await Promise.all([
+		loadModels(options.modelsDir),
+		loadOpenCv(),
+		nodeSessionFactory(options.runtime, options.threads)
+	]);
+	return createPlateReader({ ...models, cv, createSession });
+}
+
+/**
+ * Reads and decodes an image file.
+ * @throws ImageError for an empty, unsupported, oversized, truncated or corrupt file; the
+ *   file system's error when it cannot be read
+ */
+export async function readImageFile(path: string, maxPixels?: number): Promise<RgbaImage> {
+	return decodeImage(new Uint8Array(await readFile(path)), maxPixels);
+}

@@ -1,0 +1,42 @@
+import type { EventHub, LiveEvent } from './event-hub.ts';
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * A Server-Sent Events response carrying the hub's events until the client goes away. A comment
+ * line every 15 s keeps proxies from closing an idle stream.
+ */
+export function eventStream(hub: EventHub, lotId: string | null, signal: AbortSignal): Response {
+	const encoder = new TextEncoder();
+	let stop = () => {};
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			const send = (text: string) => {
+				try {
+					controller.enqueue(encoder.encode(text));
+				} catch {
+					stop();
+				}
+			};
+			const unsubscribe = hub.subscribe(lotId, (e: LiveEvent) => send(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ lotId: e.lotId, at: e.at, ...e.payload })}\n\n`));
+			const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+			stop = () => {
+				unsubscribe();
+				clearInterval(heartbeat);
+				try {
+					controller.close();
+				} catch {
+					// already closed
+				}
+			};
+			signal.addEventListener('abort', () => stop(), { once: true });
+			send(': connected\n\n');
+		},
+		cancel() {
+			stop();
+		}
+	});
+	return new Response(body, {
+		headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' }
+	});
+}

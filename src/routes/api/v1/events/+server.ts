@@ -1,0 +1,11 @@
+import { endpoint } from '$lib/server/http/api';
+import { readQuery } from '$lib/server/http/query';
+import { eventsQuery } from '$lib/server/parking/api-schemas';
+import { eventStream } from '$lib/server/parking/event-stream';
+import type { RequestHandler } from './$types';
+
+/** Server-Sent Events: `session.started`, `session.ended`, `payment`, `anomaly`… of one lot or all. */
+export const GET: RequestHandler = endpoint(async ({ url, locals, request }) => {
+	const { lotId } = readQuery(url, eventsQuery);
+	return eventStream(locals.events, lotId ?? null, request.signal);
+});
