@@ -71,6 +71,19 @@ export class ContractError extends Error {
 	override name = 'ContractError';
 }
 
+/**
+ * Refuses an `.onnx` file whose size differs from the one its contract was exported with: the
+ * JSON and the model come from different exports (or one was cut short while copying).
+ * @throws ContractError naming both sizes
+ */
+export function checkModelSize(name: string, contract: { readonly bytes: number | null }, model: Uint8Array): void {
+	if (contract.bytes !== null && contract.bytes !== model.byteLength) {
+		throw new ContractError(
+			`the ${name} model has ${model.byteLength} bytes but its contract was exported with ${contract.bytes}: use the .onnx and .json of one export`
+		);
+	}
+}
+
 type Json = Record<string, unknown>;
 
 function field(obj: unknown, path: string): unknown {
@@ -97,7 +110,7 @@ function num(obj: unknown, path: string, check: (n: number) => boolean = Number.
 }
 
 function optionalBytes(json: unknown): number | null {
-	return typeof json === 'object' && json !== null && 'bytes' in json ? num(json, 'bytes', (n) => positiveInt(n)) : null;
+	return typeof json === 'object' && json !== null && 'bytes' in json ? num(json, 'bytes', positiveInt) : null;
 }
 
 const positiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;

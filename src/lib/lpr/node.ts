@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDetectorContract, parseReaderContract } from './contract.ts';
+import { checkModelSize, parseDetectorContract, parseReaderContract } from './contract.ts';
 import { resolveOpenCv, type Cv } from './cv.ts';
 import { decodeImage } from './decode-node.ts';
 import type { RgbaImage } from './geometry.ts';
@@ -49,12 +49,10 @@ export function loadOpenCv(): Promise<{ cv: Cv }> {
  *   file's size differs from the one its contract was exported with (a half-finished export)
  */
 export async function loadModels(dir = DEFAULT_MODELS_DIR): Promise<PlateModels> {
-	const load = async <C extends { bytes: number | null }>(name: string, parse: (json: unknown) => C) => {
+	const load = async <C extends { readonly bytes: number | null }>(name: string, parse: (json: unknown) => C) => {
 		const contract = parse(JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')));
 		const model = new Uint8Array(await readFile(join(dir, `${name}.onnx`)));
-		if (contract.bytes !== null && contract.bytes !== model.byteLength) {
-			throw new Error(`${name}.onnx has ${model.byteLength} bytes but ${name}.json was exported with ${contract.bytes}: re-export both`);
-		}
+		checkModelSize(name, contract, model);
 		return { model, contract };
 	};
 	const [detector, reader] = await Promise.all([load('detector', parseDetectorContract), load('reader', parseReaderContract)]);
