@@ -41,7 +41,10 @@ export const DEFAULT_FAULT_RATES: FaultRates = {
 };
 
 /** All rates 0: clean traffic (natural long stays still happen). */
-export const NO_FAULTS: FaultRates = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+export const NO_FAULTS: FaultRates = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<
+	FaultKind,
+	number
+>;
 
 /**
  * The defaults overridden by `rates`.
@@ -105,7 +108,8 @@ export function unreadableRead(plate: string, random: Random): string {
 	if (plate.length === 0 || random.chance(0.2)) return random.pick(UNREADABLE_MARKS).repeat(random.int(3, 8));
 	const chars = [...plate];
 	const count = Math.min(chars.length, random.int(1, 3));
-	for (const index of random.shuffle(chars.map((_, i) => i)).slice(0, count)) chars[index] = random.pick(UNREADABLE_MARKS);
+	for (const index of random.shuffle(chars.map((_, i) => i)).slice(0, count))
+		chars[index] = random.pick(UNREADABLE_MARKS);
 	return chars.join('');
 }
 

@@ -2,6 +2,18 @@
  * A deterministic traffic simulator for SPMS car parks: events for a driver to apply through the
  * real services, the setup data to load first, and the ground-truth anomalies to score the
  * system's detections against. Pure: same options, same output.
+ *
+ * Driver contract (what the truth assumes; see `ledger.ts` for the full rules):
+ * 1. Configure the lot from `lot` (capacity per class, long-stay minutes, low-confidence
+ *    threshold, `mismatchMaxCost` as exitMatch's `maxCost`, zone), load `permits` and `hotlist`.
+ * 2. Apply `events` in array order, each with the service clock set to its `at`: entries and
+ *    exits as gate reads (`plateRead`, `confidence`, `vehicleClass`); `scan` runs the long-stay
+ *    and permit-expiry checks. Never pass `truePlate` to the system, except as below.
+ * 3. With `resolveMismatches` (default), when an exit raises `plate-mismatch`, confirm at once,
+ *    as an operator looking at the image would, the candidate session whose plate equals the
+ *    exit's `truePlate` (close it at the exit's `at`); dismiss other candidates.
+ * 4. Report each anomaly as `{ kind, plate, at, sessionRef }`, `sessionRef` being the index of
+ *    the entry event that opened the session concerned, and score with `scoreAnomalies`.
  */
 export { createRandom, type Random } from './random.ts';
 export { createPlateFactory, generatePlate, type PlateFactory, type PlateStyle } from './plates-gen.ts';
@@ -20,10 +32,13 @@ export {
 	DEFAULT_FAULT_RATES,
 	NO_FAULTS,
 	VISIT_FAULT_KINDS,
+	goodConfidence,
 	misreadPlate,
+	poorConfidence,
 	resolveFaultRates,
 	unreadableRead,
-	type FaultRates
+	type FaultRates,
+	type MisreadContext
 } from './faults.ts';
 export {
 	createReferenceLedger,
@@ -36,10 +51,9 @@ export {
 export { defaultPopulation, type PopulationOptions } from './population.ts';
 export { MAX_HOURS, defaultLot, resolveOptions, simulateTraffic, type SimulationOptions } from './traffic.ts';
 export { scoreAnomalies, type DetectedAnomaly, type KindScore, type ScoreReport } from './scoring.ts';
-export { summary, type TrafficSummary } from './summary.ts';
+export { summary, type SummaryOptions, type TrafficSummary } from './summary.ts';
 export {
 	FAULT_KINDS,
-	SIMULATED_ANOMALY_KINDS,
 	type EntryEvent,
 	type ExitEvent,
 	type FaultKind,
@@ -50,7 +64,6 @@ export {
 	type SimLot,
 	type SimPermit,
 	type SimVehicle,
-	type SimulatedAnomalyKind,
 	type Simulation,
 	type SimulationStats,
 	type SimulationTruth,

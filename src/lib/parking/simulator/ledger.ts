@@ -7,7 +7,8 @@
  *
  * Assumed service behaviour, which the driver must match:
  * - entry: unreadable read → `unreadable-plate`, nothing else; low confidence →
- *   `low-confidence` (the session still opens); hotlisted plate → `hotlist-hit`; plate already
+ *   `low-confidence` (the session still opens); hotlisted plate → `hotlist-hit` (once per
+ *   session); plate already
  *   open → `duplicate-entry` and no second session; else a session opens and, when the class's
  *   open sessions then exceed its capacity, `over-capacity`.
  * - exit: unreadable → `unreadable-plate`; low confidence → `low-confidence`; then `exitMatch`:
@@ -16,9 +17,9 @@
  *   is the car (its plate equals the event's `truePlate`) at the exit's instant.
  * - scan: for each open session, `isLongStay` → `long-stay`; any permit of its plate for which
  *   `permitExpiredWhileParked` → `permit-expired-while-parked`.
- * Keys: per session for duplicate-entry, long-stay, permit-expired; per plate and local day for
- * plate-mismatch (the read plate), exit-without-entry, low-confidence; per local day for
- * over-capacity; per event for unreadable-plate and hotlist-hit.
+ * Keys (`anomalyKey`): per session for duplicate-entry, long-stay, permit-expired, hotlist-hit;
+ * per plate and local day for plate-mismatch (the read plate), exit-without-entry,
+ * low-confidence; per local day for over-capacity; per event for unreadable-plate.
  */
 import {
 	anomalyKey,
@@ -29,12 +30,13 @@ import {
 	overCapacity,
 	permitExpiredWhileParked,
 	type AnomalyKeyInput,
+	type AnomalyKind,
 	type PermitValidity
 } from '../anomaly-rules.ts';
 import { normalisePlate } from '../plates.ts';
 import type { VehicleClass } from '../tariff-plan.ts';
 import { mayBeWithin } from './nearby.ts';
-import type { SimEvent, SimLot, SimulatedAnomalyKind } from './types.ts';
+import type { SimEvent, SimLot } from './types.ts';
 
 const LOT_ID = 'sim';
 
@@ -49,7 +51,7 @@ export interface LedgerSession {
 
 /** An anomaly the rules raise at one event, before the simulator attributes it to a visit. */
 export interface RaisedAnomaly {
-	readonly kind: SimulatedAnomalyKind;
+	readonly kind: AnomalyKind;
 	/** The plate the system holds: the session's plate, or the read for event-based kinds. */
 	readonly plate: string | null;
 	readonly readPlate: string | null;
@@ -110,12 +112,11 @@ export function createReferenceLedger(config: LedgerConfig): ReferenceLedger {
 
 	function apply(event: SimEvent, index: number): LedgerStep {
 		const raised: RaisedAnomaly[] = [];
-		// hotlist-hit has no anomalyKey kind yet: keyed per read event, the way unreadable-plate is.
 		const raise = (
-			keyInput: AnomalyKeyInput | { readonly kind: 'hotlist-hit' },
+			keyInput: AnomalyKeyInput,
 			fields: Omit<RaisedAnomaly, 'key' | 'kind' | 'at' | 'eventIndex'>
 		): void => {
-			const key = keyInput.kind === 'hotlist-hit' ? `hotlist-hit:${LOT_ID}:${index}` : anomalyKey(keyInput);
+			const key = anomalyKey(keyInput);
 			if (keys.has(key)) return;
 			keys.add(key);
 			raised.push({ kind: keyInput.kind, at: event.at, eventIndex: index, key, ...fields });
@@ -159,10 +160,15 @@ export function createReferenceLedger(config: LedgerConfig): ReferenceLedger {
 		}
 
 		if (event.type === 'entry') {
-			if (isHotlisted(plate)) {
-				raise({ kind: 'hotlist-hit' }, { plate, readPlate: null, entryIndex: null, vehicleClass: null });
-			}
 			const open = sessions.get(plate);
+			// One hit per session: a repeat read of a parked hotlisted car is the same alert.
+			const sessionIndex = open?.entryIndex ?? index;
+			if (isHotlisted(plate)) {
+				raise(
+					{ kind: 'hotlist-hit', lotId: LOT_ID, sessionId: String(sessionIndex) },
+					{ plate, readPlate: null, entryIndex: sessionIndex, vehicleClass: null }
+				);
+			}
 			if (duplicateEntry(open !== undefined)) {
 				const sessionId = String(open?.entryIndex);
 				raise(
@@ -176,7 +182,10 @@ export function createReferenceLedger(config: LedgerConfig): ReferenceLedger {
 			counts.set(vehicleClass, occupancy(vehicleClass) + 1);
 			const capacity = lot.capacity[vehicleClass];
 			if (capacity !== undefined && overCapacity(occupancy(vehicleClass), capacity)) {
-				raise({ kind: 'over-capacity', lotId: LOT_ID, atMs, timeZone }, { plate: null, readPlate: null, entryIndex: index, vehicleClass });
+				raise(
+					{ kind: 'over-capacity', lotId: LOT_ID, atMs, timeZone },
+					{ plate: null, readPlate: null, entryIndex: index, vehicleClass }
+				);
 			}
 			return step(true);
 		}
@@ -203,7 +212,12 @@ export function createReferenceLedger(config: LedgerConfig): ReferenceLedger {
 				const [best] = match.candidates;
 				raise(
 					{ kind: 'plate-mismatch', lotId: LOT_ID, plate, atMs, timeZone },
-					{ plate: best?.session.plate ?? null, readPlate: plate, entryIndex: best?.session.session.entryIndex ?? null, vehicleClass: null }
+					{
+						plate: best?.session.plate ?? null,
+						readPlate: plate,
+						entryIndex: best?.session.session.entryIndex ?? null,
+						vehicleClass: null
+					}
 				);
 				const confirmed = match.candidates.find((candidate) => candidate.session.plate === event.truePlate);
 				if (resolveMismatches && confirmed !== undefined) {

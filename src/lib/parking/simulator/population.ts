@@ -45,6 +45,7 @@ export interface PoolVehicle {
 	readonly permit: MutablePermit | null;
 }
 
+/** The returning vehicles of one simulation, with the setup data that goes with them. */
 export interface Population {
 	readonly commuters: readonly PoolVehicle[];
 	readonly occasional: readonly PoolVehicle[];
@@ -89,7 +90,12 @@ export function createPopulation(
 	};
 	const minute = (ms: number): number => Math.floor(ms / 60_000) * 60_000;
 	const permits: MutablePermit[] = [];
-	const newPermit = (plate: string, validFromMs: number, validUntilMs: number, lapsePending: boolean): MutablePermit => {
+	const newPermit = (
+		plate: string,
+		validFromMs: number,
+		validUntilMs: number,
+		lapsePending: boolean
+	): MutablePermit => {
 		const kind = random.weighted<SimPermit['kind']>([
 			['monthly', 6],
 			['staff', 3],

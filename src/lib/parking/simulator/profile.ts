@@ -61,11 +61,13 @@ export function createLocalClock(timeZone: string): LocalClock {
 
 /** Relative arrivals per local hour on a weekday: morning and evening rushes, quiet nights. */
 export const WEEKDAY_PROFILE: readonly number[] = [
-	0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 1.0, 2.6, 6.0, 6.5, 4.2, 3.0, 3.2, 3.0, 2.8, 2.8, 3.4, 5.0, 5.6, 4.6, 2.4, 1.5, 0.8, 0.5
+	0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 1.0, 2.6, 6.0, 6.5, 4.2, 3.0, 3.2, 3.0, 2.8, 2.8, 3.4, 5.0, 5.6, 4.6, 2.4, 1.5, 0.8,
+	0.5
 ];
 /** Relative arrivals per local hour at weekends: late start, midday and evening humps. */
 export const WEEKEND_PROFILE: readonly number[] = [
-	0.4, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.8, 1.5, 2.5, 3.5, 4.2, 4.5, 4.2, 3.8, 3.5, 3.6, 4.4, 4.8, 4.4, 2.8, 1.8, 1.0, 0.6
+	0.4, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.8, 1.5, 2.5, 3.5, 4.2, 4.5, 4.2, 3.8, 3.5, 3.6, 4.4, 4.8, 4.4, 2.8, 1.8, 1.0,
+	0.6
 ];
 /** Weekend arrivals as a share of weekday arrivals. */
 export const WEEKEND_DEMAND = 0.75;
@@ -85,7 +87,13 @@ export function arrivalRatePerHour(slot: LocalSlot, arrivalsPerDay: number): num
  * Arrival instants in [fromMs, toMs), whole seconds, ascending: a Poisson process whose rate
  * is constant within each UTC quarter hour and follows {@link arrivalRatePerHour}.
  */
-export function arrivalTimes(random: Random, clock: LocalClock, fromMs: number, toMs: number, arrivalsPerDay: number): number[] {
+export function arrivalTimes(
+	random: Random,
+	clock: LocalClock,
+	fromMs: number,
+	toMs: number,
+	arrivalsPerDay: number
+): number[] {
 	const times: number[] = [];
 	for (let quarter = Math.floor(fromMs / QUARTER_HOUR_MS); quarter * QUARTER_HOUR_MS < toMs; quarter++) {
 		const start = Math.max(fromMs, quarter * QUARTER_HOUR_MS);

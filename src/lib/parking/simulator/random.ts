@@ -158,7 +158,8 @@ function fromSeed32(seed32: number): Random {
 		},
 		lognormal: (median, sigma) => median * Math.exp(sigma * random.normal()),
 		poisson(lambda) {
-			if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new RangeError(`lambda must be finite and >= 0, got ${lambda}`);
+			if (!(lambda >= 0) || !Number.isFinite(lambda))
+				throw new RangeError(`lambda must be finite and >= 0, got ${lambda}`);
 			// Count unit-rate exponential gaps that fit in lambda: exact, and O(lambda), which is
 			// all the simulator needs (a few dozen per quarter hour at most).
 			let count = 0;

@@ -4,14 +4,15 @@
  * once, so faults are built against the sessions the system really holds at that instant.
  */
 import type { VehicleClass } from '../tariff-plan.ts';
-import { wallTimeToUtc, type LocalDate } from '../time-zone.ts';
+import { wallTimeToUtc } from '../time-zone.ts';
 import { goodConfidence, misreadPlate, poorConfidence, unreadableRead, VISIT_FAULT_KINDS } from './faults.ts';
 import { MinHeap } from './heap.ts';
-import { createReferenceLedger, type RaisedAnomaly } from './ledger.ts';
+import { createReferenceLedger } from './ledger.ts';
 import { createPlateFactory } from './plates-gen.ts';
 import { classWeights, createPopulation, type PoolVehicle } from './population.ts';
 import { arrivalTimes, commuterShare, createLocalClock, sampleLongStayMs, sampleStayMs } from './profile.ts';
 import { createRandom } from './random.ts';
+import { toVisit, truthAnomalies, type Attributed, type VisitState } from './truth.ts';
 import type { ResolvedOptions } from './traffic.ts';
 import {
 	FAULT_KINDS,
@@ -19,8 +20,6 @@ import {
 	type InjectedFault,
 	type SimEvent,
 	type Simulation,
-	type TruthAnomaly,
-	type Visit,
 	type VisitRole
 } from './types.ts';
 
@@ -30,20 +29,6 @@ const MINUTE_MS = 60_000;
 const OCCASIONAL_SHARE = 0.35;
 /** Largest over-capacity burst: a class needing more cars to overflow is left alone that day. */
 const MAX_BURST = 12;
-
-interface VisitState {
-	plate: string;
-	vehicleClass: VehicleClass;
-	role: VisitRole;
-	arrivalAt: number;
-	exitAt: number | null;
-	fault: FaultKind | null;
-	lowConfidenceAt: 'entry' | 'exit' | null;
-	entryIndex: number | null;
-	exitIndex: number | null;
-	/** The entry event that opened the visit's session in the system, if one did. */
-	sessionIndex: number | null;
-}
 
 interface Burst {
 	readonly vehicleClass: VehicleClass;
@@ -58,9 +43,17 @@ type Pending = { at: number } & (
 );
 type Agenda = Pending & { seq: number };
 // At one instant: cars leave before others arrive, and the scan sees the lot after both.
-const RANK: Record<Agenda['kind'], number> = { exit: 0, reread: 1, arrival: 2, 'burst-car': 2, 'burst-check': 3, scan: 4 };
+const RANK: Record<Agenda['kind'], number> = {
+	exit: 0,
+	reread: 1,
+	arrival: 2,
+	'burst-car': 2,
+	'burst-check': 3,
+	scan: 4
+};
 
-const counter = (): Record<FaultKind, number> => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+const counter = (): Record<FaultKind, number> =>
+	Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
 
 /** Runs a simulation on validated options; see `simulateTraffic`. */
 export function runSimulation(options: ResolvedOptions): Simulation {
@@ -94,7 +87,7 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 
 	const events: SimEvent[] = [];
 	const visits: VisitState[] = [];
-	const raised: { anomaly: RaisedAnomaly; visit: VisitState | null }[] = [];
+	const raised: Attributed[] = [];
 	const sessionVisit = new Map<number, VisitState>();
 	const faults: InjectedFault[] = [];
 	const eligible = counter();
@@ -121,7 +114,9 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		for (const anomaly of step.anomalies) {
 			const sessionOwner = anomaly.entryIndex === null ? undefined : sessionVisit.get(anomaly.entryIndex);
 			const owner =
-				event.type === 'scan' || (anomaly.kind === 'duplicate-entry' && sessionOwner !== undefined) ? sessionOwner : visit;
+				event.type === 'scan' || (anomaly.kind === 'duplicate-entry' && sessionOwner !== undefined)
+					? sessionOwner
+					: visit;
 			raised.push({ anomaly, visit: owner ?? null });
 		}
 		return index;
@@ -129,15 +124,22 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 	const inject = (kind: FaultKind, plate: string, at: number, eventIndex: number | null): void => {
 		faults.push({ kind, plate, at, eventIndex });
 	};
-	/** True (and remembered) the first time `kind` strikes `plate` on local `day`, so per-day keys stay one per fault. */
-	const claim = (kind: FaultKind, plate: string, at: number): boolean => {
-		const key = `${kind}|${plate}|${clock.at(at).day}`;
+	/**
+	 * True (and remembered) the first time `what` strikes `plate` on the local day of `at`, so an
+	 * anomaly keyed per plate and day is raised once per fault, never merged with another's.
+	 */
+	const claim = (what: string, plate: string, at: number): boolean => {
+		const key = `${what}|${plate}|${clock.at(at).day}`;
 		if (guard.has(key)) return false;
 		guard.add(key);
 		return true;
 	};
-	const available = (vehicle: PoolVehicle): boolean => !inside.has(vehicle.plate) && ledger.session(vehicle.plate) === undefined;
-	const pickFrom = (pool: readonly PoolVehicle[], extra: (vehicle: PoolVehicle) => boolean = () => true): PoolVehicle | null => {
+	const available = (vehicle: PoolVehicle): boolean =>
+		!inside.has(vehicle.plate) && ledger.session(vehicle.plate) === undefined;
+	const pickFrom = (
+		pool: readonly PoolVehicle[],
+		extra: (vehicle: PoolVehicle) => boolean = () => true
+	): PoolVehicle | null => {
 		if (pool.length === 0) return null;
 		for (let attempt = 0; attempt < 8; attempt++) {
 			const vehicle = rnd.choice.pick(pool);
@@ -158,7 +160,10 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		let role: VisitRole = 'visitor';
 		let vehicle: PoolVehicle | null = null;
 		if (rnd.choice.chance(rates['hotlist-visit'])) {
-			vehicle = pickFrom(population.hotlisted, (candidate) => !guard.has(`hotlist-visit|${candidate.plate}|${slot.day}`));
+			vehicle = pickFrom(
+				population.hotlisted,
+				(candidate) => !guard.has(`hotlist-visit|${candidate.plate}|${slot.day}`)
+			);
 			if (vehicle === null) skipped['hotlist-visit']++;
 			else role = 'hotlisted';
 		}
@@ -198,10 +203,15 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		const exitAt = fault === 'missing-exit' || leaveAt >= endMs ? null : leaveAt;
 		let lowConfidenceAt: VisitState['lowConfidenceAt'] = null;
 		if (fault === 'low-confidence') lowConfidenceAt = lowAtEntry || exitAt === null ? 'entry' : 'exit';
-		const claimedAtEntry =
-			fault === 'missed-entry' || fault === 'unreadable-entry' || lowConfidenceAt === 'entry' ? fault : null;
-		if (claimedAtEntry !== null && !claim(claimedAtEntry, plate, at)) {
-			skipped[claimedAtEntry]++;
+		// A car seen leaving without an entry on record raises exit-without-entry on its exit's day.
+		const claimed = ((): boolean => {
+			if (fault === 'missed-entry' || fault === 'unreadable-entry') {
+				return claim(fault, plate, at) && (exitAt === null || claim('exit-without-entry', plate, exitAt));
+			}
+			return lowConfidenceAt === 'entry' ? claim('low-confidence', plate, at) : true;
+		})();
+		if (!claimed && fault !== null) {
+			skipped[fault]++;
 			fault = null;
 			lowConfidenceAt = null;
 		}
@@ -226,7 +236,10 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 				lowConfidenceAt === 'entry'
 					? poorConfidence(rnd.reads, lot.lowConfidenceThreshold)
 					: goodConfidence(rnd.reads, lot.lowConfidenceThreshold);
-			visit.entryIndex = emit({ type: 'entry', at, plateRead, truePlate: plate, vehicleClass, confidence, gate: 'entry' }, visit);
+			visit.entryIndex = emit(
+				{ type: 'entry', at, plateRead, truePlate: plate, vehicleClass, confidence, gate: 'entry' },
+				visit
+			);
 		}
 		if (fault !== null && fault !== 'misread-exit' && fault !== 'duplicate-entry' && lowConfidenceAt !== 'exit') {
 			inject(fault, plate, at, visit.entryIndex);
@@ -244,7 +257,10 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 	}
 
 	/** Moves a permit's end into this stay, just before a scan tick that finds the car still parked. */
-	function lapsePermit(visit: VisitState, permit: { validFromMs: number; validUntilMs: number; lapsePending: boolean }): void {
+	function lapsePermit(
+		visit: VisitState,
+		permit: { validFromMs: number; validUntilMs: number; lapsePending: boolean }
+	): void {
 		const at = visit.arrivalAt;
 		if (!(permit.validFromMs <= at && at < permit.validUntilMs)) return;
 		const lastTick = Math.min(visit.exitAt ?? endMs, endMs) - 1;
@@ -302,7 +318,10 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		}
 		const { plate, vehicleClass } = visit;
 		const confidence = goodConfidence(rnd.reads, lot.lowConfidenceThreshold);
-		const index = emit({ type: 'entry', at, plateRead: plate, truePlate: plate, vehicleClass, confidence, gate: 'entry' }, visit);
+		const index = emit(
+			{ type: 'entry', at, plateRead: plate, truePlate: plate, vehicleClass, confidence, gate: 'entry' },
+			visit
+		);
 		inject('duplicate-entry', plate, at, index);
 	}
 
@@ -338,7 +357,10 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		};
 		enter(visit);
 		const confidence = goodConfidence(rnd.reads, lot.lowConfidenceThreshold);
-		visit.entryIndex = emit({ type: 'entry', at, plateRead: plate, truePlate: plate, vehicleClass, confidence, gate: 'entry' }, visit);
+		visit.entryIndex = emit(
+			{ type: 'entry', at, plateRead: plate, truePlate: plate, vehicleClass, confidence, gate: 'entry' },
+			visit
+		);
 		if (visit.exitAt !== null) schedule({ kind: 'exit', at: visit.exitAt, visit });
 		burst.added++;
 		const capacity = capacityOf(vehicleClass);
@@ -351,12 +373,13 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		}
 	}
 
-	for (const at of arrivalTimes(rnd.arrivals, clock, startMs, endMs, options.arrivalsPerDay)) schedule({ kind: 'arrival', at });
+	for (const at of arrivalTimes(rnd.arrivals, clock, startMs, endMs, options.arrivalsPerDay))
+		schedule({ kind: 'arrival', at });
 	for (let tick = Math.ceil(startMs / scanIntervalMs) * scanIntervalMs; tick < endMs; tick += scanIntervalMs) {
 		schedule({ kind: 'scan', at: tick });
 	}
 	// One chance of a burst per local day, between 10:00 and 18:00, on days whose whole span is simulated.
-	for (let date = clock.at(startMs).date; ; ) {
+	for (let date = clock.at(startMs).date; ;) {
 		const from = wallTimeToUtc(date, 10 * 60, lot.timeZone);
 		if (from >= endMs) break;
 		const until = wallTimeToUtc(date, 18 * 60, lot.timeZone);
@@ -367,7 +390,9 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		}
 		date = clock.at(clock.dayBounds(date).untilMs).date;
 	}
-	eligible['permit-expiry'] = population.permits.filter((permit) => permit.lapsePending || permit.validUntilMs > startMs).length;
+	eligible['permit-expiry'] = population.permits.filter(
+		(permit) => permit.lapsePending || permit.validUntilMs > startMs
+	).length;
 
 	for (let item = agenda.pop(); item !== undefined; item = agenda.pop()) {
 		switch (item.kind) {
@@ -393,31 +418,7 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 	}
 	skipped['permit-expiry'] += population.permits.filter((permit) => permit.lapsePending).length;
 
-	const visitWindow = (visit: VisitState): { fromMs: number; untilMs: number } => {
-		let untilMs = visit.exitAt ?? endMs;
-		if (visit.sessionIndex !== null) untilMs = Math.max(untilMs, ledger.closedAt(visit.sessionIndex) ?? endMs);
-		return { fromMs: visit.arrivalAt, untilMs };
-	};
-	const dayWindow = (date: LocalDate): { fromMs: number; untilMs: number } => {
-		const { fromMs, untilMs } = clock.dayBounds(date);
-		return { fromMs, untilMs: untilMs - 1 };
-	};
-	const anomalies = raised.map(({ anomaly, visit }): TruthAnomaly => {
-		const slot = clock.at(anomaly.at);
-		const overCapacity = anomaly.kind === 'over-capacity';
-		return {
-			kind: anomaly.kind,
-			plate: overCapacity ? null : (visit?.plate ?? anomaly.plate),
-			readPlate: anomaly.readPlate,
-			at: anomaly.at,
-			eventIndex: anomaly.eventIndex,
-			entryIndex: anomaly.entryIndex ?? visit?.sessionIndex ?? null,
-			vehicleClass: anomaly.vehicleClass,
-			localDay: slot.day,
-			window: overCapacity || visit === null ? dayWindow(slot.date) : visitWindow(visit),
-			cause: visit?.fault ?? 'traffic'
-		};
-	});
+	const anomalies = truthAnomalies(raised, { clock, ledger, endMs });
 	return {
 		lot,
 		startMs,
@@ -434,18 +435,7 @@ export function runSimulation(options: ResolvedOptions): Simulation {
 		truth: {
 			anomalies,
 			faults,
-			visits: visits.map(
-				(visit): Visit => ({
-					plate: visit.plate,
-					vehicleClass: visit.vehicleClass,
-					role: visit.role,
-					arrivalAt: visit.arrivalAt,
-					exitAt: visit.exitAt,
-					entryIndex: visit.entryIndex,
-					exitIndex: visit.exitIndex,
-					fault: visit.fault
-				})
-			),
+			visits: visits.map(toVisit),
 			stats: { ...stats, eligible, skipped }
 		}
 	};

@@ -12,8 +12,9 @@
  * Each truth matches at most one detection and vice versa, chosen as a maximum matching: a
  * second detection of one anomaly (a de-duplication failure) is a false positive.
  */
+import { ANOMALY_KINDS } from '../anomaly-rules.ts';
 import { normalisePlate } from '../plates.ts';
-import { SIMULATED_ANOMALY_KINDS, type SimulationTruth, type TruthAnomaly } from './types.ts';
+import type { SimulationTruth, TruthAnomaly } from './types.ts';
 
 /** One anomaly the system raised, as the driver reports it. */
 export interface DetectedAnomaly {
@@ -34,8 +35,9 @@ export interface KindScore {
 	readonly recall: number;
 }
 
+/** What {@link scoreAnomalies} returns. */
 export interface ScoreReport {
-	/** Every simulated kind, plus any other kind the system reported. */
+	/** Every kind in `ANOMALY_KINDS`, plus any other kind the system reported. */
 	readonly byKind: Readonly<Record<string, KindScore>>;
 	/** Truth anomalies no detection matched. */
 	readonly missed: readonly TruthAnomaly[];
@@ -58,8 +60,10 @@ function compatible(truth: TruthAnomaly, detected: DetectedAnomaly, detectedPlat
 			(truth.kind === 'unreadable-plate' && (detectedPlate === null || detected.plate === truth.readPlate));
 		if (!plateAgrees) return false;
 	}
-	if (detected.at !== undefined && !(truth.window.fromMs <= detected.at && detected.at <= truth.window.untilMs)) return false;
-	if (detected.sessionRef !== undefined && truth.entryIndex !== null && detected.sessionRef !== truth.entryIndex) return false;
+	if (detected.at !== undefined && !(truth.window.fromMs <= detected.at && detected.at <= truth.window.untilMs))
+		return false;
+	if (detected.sessionRef !== undefined && truth.entryIndex !== null && detected.sessionRef !== truth.entryIndex)
+		return false;
 	return true;
 }
 
@@ -68,7 +72,10 @@ function compatible(truth: TruthAnomaly, detected: DetectedAnomaly, detectedPlat
  * with precision and recall; see the module comment for the matching rule.
  * @example scoreAnomalies(simulation.truth, detections).byKind['long-stay']?.recall
  */
-export function scoreAnomalies(truth: SimulationTruth | readonly TruthAnomaly[], detected: readonly DetectedAnomaly[]): ScoreReport {
+export function scoreAnomalies(
+	truth: SimulationTruth | readonly TruthAnomaly[],
+	detected: readonly DetectedAnomaly[]
+): ScoreReport {
 	const anomalies: readonly TruthAnomaly[] = 'anomalies' in truth ? truth.anomalies : truth;
 	// Candidates by kind, and by plate within a kind, so each detection only looks at a few.
 	const index = new Map<string, number[]>();
@@ -80,7 +87,8 @@ export function scoreAnomalies(truth: SimulationTruth | readonly TruthAnomaly[],
 	};
 	anomalies.forEach((anomaly, i) => {
 		const plates = anomaly.plate === null ? [null] : [anomaly.plate, anomaly.readPlate];
-		for (const plate of new Set(plates.map(plateOf))) file(keyOf(anomaly.kind, anomaly.kind === 'over-capacity' ? null : plate), i);
+		for (const plate of new Set(plates.map(plateOf)))
+			file(keyOf(anomaly.kind, anomaly.kind === 'over-capacity' ? null : plate), i);
 		if (anomaly.kind === 'unreadable-plate') file(keyOf(anomaly.kind, null), i);
 	});
 	const candidates = detected.map((detection) => {
@@ -108,7 +116,7 @@ export function scoreAnomalies(truth: SimulationTruth | readonly TruthAnomaly[],
 	const detectionMatched = detected.map((_, d) => augment(d, new Set()));
 
 	const counts = new Map<string, { tp: number; fp: number; fn: number }>(
-		SIMULATED_ANOMALY_KINDS.map((kind) => [kind, { tp: 0, fp: 0, fn: 0 }])
+		ANOMALY_KINDS.map((kind) => [kind, { tp: 0, fp: 0, fn: 0 }])
 	);
 	const countOf = (kind: string): { tp: number; fp: number; fn: number } => {
 		let count = counts.get(kind);
@@ -129,7 +137,13 @@ export function scoreAnomalies(truth: SimulationTruth | readonly TruthAnomaly[],
 	});
 	const byKind: Record<string, KindScore> = {};
 	for (const [kind, { tp, fp, fn }] of counts) {
-		byKind[kind] = { tp, fp, fn, precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn) };
+		byKind[kind] = {
+			tp,
+			fp,
+			fn,
+			precision: tp + fp === 0 ? 1 : tp / (tp + fp),
+			recall: tp + fn === 0 ? 1 : tp / (tp + fn)
+		};
 	}
 	return { byKind, missed, spurious };
 }

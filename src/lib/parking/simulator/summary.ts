@@ -51,7 +51,10 @@ const quantile = (sorted: readonly number[], q: number): number =>
  * @throws RangeError when the zone is unknown
  * @example summary(simulation.events, { timeZone: simulation.lot.timeZone }).arrivalsByLocalHour[8]
  */
-export function summary(events: readonly SimEvent[], { timeZone = 'UTC', longStayMinutes = 24 * 60 }: SummaryOptions = {}): TrafficSummary {
+export function summary(
+	events: readonly SimEvent[],
+	{ timeZone = 'UTC', longStayMinutes = 24 * 60 }: SummaryOptions = {}
+): TrafficSummary {
 	const clock = createLocalClock(timeZone);
 	const inside = new Map<string, { at: number; vehicleClass: VehicleClass }>();
 	const byClass = new Map<VehicleClass, number>();

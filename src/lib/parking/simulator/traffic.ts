@@ -95,20 +95,28 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
 	check(isValidTimeZone(lot.timeZone), `lot.timeZone must be an IANA zone such as Asia/Kolkata, got ${lot.timeZone}`);
 	const classes = Object.entries(lot.capacity);
 	for (const [vehicleClass, spaces] of classes) {
-		check((VEHICLE_CLASSES as readonly string[]).includes(vehicleClass), `lot.capacity has an unknown class ${vehicleClass}`);
+		check(
+			(VEHICLE_CLASSES as readonly string[]).includes(vehicleClass),
+			`lot.capacity has an unknown class ${vehicleClass}`
+		);
 		check(isCount(spaces ?? -1), `lot.capacity.${vehicleClass} must be a whole number >= 0, got ${spaces}`);
 	}
 	const totalCapacity = classes.reduce((total, [, spaces]) => total + (spaces ?? 0), 0);
 	check(totalCapacity > 0, 'lot.capacity must give at least one class a space');
 	check(
-		Number.isSafeInteger(lot.longStayMinutes) && lot.longStayMinutes >= 1 && lot.longStayMinutes <= MAX_LONG_STAY_MINUTES,
+		Number.isSafeInteger(lot.longStayMinutes) &&
+			lot.longStayMinutes >= 1 &&
+			lot.longStayMinutes <= MAX_LONG_STAY_MINUTES,
 		`lot.longStayMinutes must be a whole number 1–${MAX_LONG_STAY_MINUTES}, got ${lot.longStayMinutes}`
 	);
 	check(
 		lot.lowConfidenceThreshold > 0.01 && lot.lowConfidenceThreshold <= 0.97,
 		`lot.lowConfidenceThreshold must be within 0.01–0.97, got ${lot.lowConfidenceThreshold}`
 	);
-	check(lot.mismatchMaxCost > 0 && Number.isFinite(lot.mismatchMaxCost), `lot.mismatchMaxCost must be > 0, got ${lot.mismatchMaxCost}`);
+	check(
+		lot.mismatchMaxCost > 0 && Number.isFinite(lot.mismatchMaxCost),
+		`lot.mismatchMaxCost must be > 0, got ${lot.mismatchMaxCost}`
+	);
 	const arrivalsPerDay = options.arrivalsPerDay ?? Math.round(totalCapacity * 2.6);
 	check(arrivalsPerDay >= 0 && Number.isFinite(arrivalsPerDay), `arrivalsPerDay must be >= 0, got ${arrivalsPerDay}`);
 	const scanIntervalMinutes = options.scanIntervalMinutes ?? 15;

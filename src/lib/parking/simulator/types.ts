@@ -2,16 +2,9 @@
  * The shapes the traffic simulator hands to its driver and to the anomaly evaluation: events to
  * apply in order, the setup data to load before them, and the ground truth to score against.
  */
-import { ANOMALY_KINDS, type AnomalyKind } from '../anomaly-rules.ts';
+import type { AnomalyKind } from '../anomaly-rules.ts';
 import type { PlateCountry } from '../plates.ts';
 import type { VehicleClass } from '../tariff-plan.ts';
-
-/**
- * Every anomaly kind the simulator's truth can hold: the rules' {@link ANOMALY_KINDS} plus
- * `hotlist-hit`, which the rules module does not define yet.
- */
-export const SIMULATED_ANOMALY_KINDS = [...ANOMALY_KINDS, 'hotlist-hit'] as const;
-export type SimulatedAnomalyKind = AnomalyKind | 'hotlist-hit';
 
 /** A plate read at the entry gate. `truePlate` is the ground truth; the system sees `plateRead`. */
 export interface EntryEvent {
@@ -40,6 +33,7 @@ export interface ScanEvent {
 	readonly at: number;
 }
 
+/** An event for the driver to apply, in array order. */
 export type SimEvent = EntryEvent | ExitEvent | ScanEvent;
 
 /** The lot settings the driver configures before applying the events. */
@@ -126,7 +120,7 @@ export interface InjectedFault {
  * and its instant lies in `window` (the visit, or the local day for `over-capacity`).
  */
 export interface TruthAnomaly {
-	readonly kind: SimulatedAnomalyKind;
+	readonly kind: AnomalyKind;
 	readonly plate: string | null;
 	/** What the camera read when it is not the true plate (plate-mismatch, unreadable-plate). */
 	readonly readPlate: string | null;
@@ -141,7 +135,7 @@ export interface TruthAnomaly {
 	readonly localDay: string;
 	/** Instants (both ends inclusive) at which a detection of this anomaly may be stamped. */
 	readonly window: { readonly fromMs: number; readonly untilMs: number };
-	/** The fault of the visit concerned, or `traffic` for a natural long stay. */
+	/** The fault that made it happen, or `traffic` for a natural long stay. */
 	readonly cause: FaultKind | 'traffic';
 }
 
@@ -157,6 +151,7 @@ export interface SimulationStats {
 	readonly skipped: Readonly<Record<FaultKind, number>>;
 }
 
+/** The ground truth of a simulation. */
 export interface SimulationTruth {
 	readonly anomalies: readonly TruthAnomaly[];
 	readonly faults: readonly InjectedFault[];
