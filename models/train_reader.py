@@ -27,8 +27,8 @@ from plates.nets import Reader  # noqa: E402
 from plates.reader_data import real_sample, synth_sample  # noqa: E402
 
 # share of each source in a phase-2 batch
-MIX = {"in-lprnet-crops": 0.30, "br-openalpr-crops": 0.10, "eu-openalpr-crops": 0.08,
-       "br-openalpr-synth": 0.02, "synth": 0.50}
+MIX = {"in-lprnet-crops": 0.45, "br-openalpr-crops": 0.10, "eu-openalpr-crops": 0.10,
+       "br-openalpr-synth": 0.02, "synth": 0.33}
 
 
 class Batches(torch.utils.data.IterableDataset):
@@ -39,8 +39,9 @@ class Batches(torch.utils.data.IterableDataset):
 
     def __iter__(self):
         cfg = self.cfg
-        keys = list(MIX)
-        p = np.array([MIX[k] for k in keys])
+        keys = list(cfg["mix"])
+        p = np.array([cfg["mix"][k] for k in keys])
+        p = p / p.sum()
         for step in range(self.start, cfg["steps"]):
             xs, ys = [], []
             for i in range(cfg["batch"]):
@@ -98,6 +99,7 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=150)
     ap.add_argument("--eval-every", type=int, default=600)
     ap.add_argument("--from-scratch", action="store_true")
+    ap.add_argument("--init-from", help="checkpoint whose matching weights (e.g. the backbone) start a new run")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     d = R.run_dir(a.name)
@@ -107,6 +109,7 @@ def main():
     cfg.update({k: v for k, v in dict(steps=a.steps, batch=a.batch, lr=a.lr, seed=a.seed,
                                       warmup_steps=a.warmup_steps, mix=MIX).items() if k not in cfg or k == "steps"})
     cfg["data"] = os.path.abspath(a.data)
+    cfg["mix"] = MIX  # the code's current mix applies from this (re)start on; starts.jsonl keeps history
     R.save_config(d, cfg)
     torch.manual_seed(cfg["seed"])
 
@@ -118,10 +121,15 @@ def main():
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck.get("best", -1.0)
         R.log(f"resumed {d}/last.pt at step {step}")
-    elif not a.from_scratch and os.path.exists(os.path.join(MODELS_DIR, "reader.init.pt")):
-        sd = torch.load(os.path.join(MODELS_DIR, "reader.init.pt"))
-        net.load_state_dict({k: v.float() for k, v in sd.items()})
-        R.log("warm-started from models/reader.init.pt")
+    else:
+        init = a.init_from or (None if a.from_scratch else os.path.join(MODELS_DIR, "reader.init.pt"))
+        if init and os.path.exists(init):
+            # Only tensors whose name and shape match: a head that changed shape starts fresh while
+            # the convolutional features (most of the learning) carry over.
+            got, total = R.load_matching(net, torch.load(init, map_location="cpu"))
+            cfg["init_from"] = os.path.relpath(init, MODELS_DIR)
+            R.save_config(d, cfg)
+            R.log(f"warm-started {got}/{total} tensors from {init}")
 
     R.log("loading data")
     crops = {k: load_crops(cfg["data"], k, "train") for k in CROP_SETS}

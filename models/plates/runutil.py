@@ -44,3 +44,13 @@ def load_ckpt(d: str, name: str = "last.pt"):
 
 def log(msg: str) -> None:
     print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+
+def load_matching(net: torch.nn.Module, src: dict) -> tuple[int, int]:
+    """Load the tensors of `src` (a checkpoint or a plain state dict, fp16 or fp32) whose name and
+    shape match `net`; returns (loaded, total)."""
+    sd = src.get("model", src)
+    own = net.state_dict()
+    got = {k: v.float() if v.is_floating_point() else v for k, v in sd.items() if k in own and own[k].shape == v.shape}
+    net.load_state_dict(got, strict=False)
+    return len(got), len(own)

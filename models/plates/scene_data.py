@@ -66,10 +66,10 @@ def paste_plates(rng, canvas, plates, n, width_range, crops=None, p_crop=0.2, ma
         use_crop = crops is not None and len(crops) and rng.random() < p_crop
         if use_crop:
             c = crops[int(rng.integers(len(crops)))]
-            img, text = c.img, c.text
+            img, text, lines = c.img, c.text, None
         else:
             img, lay = random_plate(rng, country)
-            text = lay.text
+            text, lines = lay.text, len(lay.lines)
         aspect = img.shape[1] / img.shape[0]
         for _try in range(12):
             width = float(np.exp(rng.uniform(*np.log(width_range))))
@@ -84,7 +84,8 @@ def paste_plates(rng, canvas, plates, n, width_range, crops=None, p_crop=0.2, ma
             continue
         A.warp_onto(canvas, img, q, light=rng.uniform(0.75, 1.1))
         taken.append(box)
-        plates.append({"box": box, "corners": A.order_corners(q).tolist(), "text": text, "ignore": False})
+        plates.append({"box": box, "corners": A.order_corners(q).tolist(), "text": text, "lines": lines,
+                       "ignore": False})
     return plates
 
 

@@ -36,10 +36,30 @@ export interface NodePlateReaderOptions {
 
 let openCv: Promise<{ cv: Cv }> | undefined;
 
-/** OpenCV.js, loaded once per process (~0.3 s). */
+/**
+ * OpenCV.js, loaded once per process (~0.3 s).
+ *
+ * Its Emscripten Node branch installs process-wide `uncaughtException` (rethrow) and
+ * `unhandledRejection` (abort) handlers: any stray rejection anywhere in the server would then
+ * kill the process with a dump of the 10 MB script's source line. Those handlers are removed
+ * again; the host application's own policy applies.
+ */
 export function loadOpenCv(): Promise<{ cv: Cv }> {
-	// createRequire: the package is a UMD bundle whose CommonJS branch is the one that works in Node.
-	openCv ??= resolveOpenCv(createRequire(import.meta.url)('@techstark/opencv-js'));
+	if (openCv === undefined) {
+		const before = {
+			uncaughtException: new Set(process.listeners('uncaughtException')),
+			unhandledRejection: new Set(process.listeners('unhandledRejection'))
+		};
+		// createRequire: the package is a UMD bundle whose CommonJS branch is the one that works in Node.
+		const module: unknown = createRequire(import.meta.url)('@techstark/opencv-js');
+		for (const listener of process.listeners('uncaughtException')) {
+			if (!before.uncaughtException.has(listener)) process.off('uncaughtException', listener);
+		}
+		for (const listener of process.listeners('unhandledRejection')) {
+			if (!before.unhandledRejection.has(listener)) process.off('unhandledRejection', listener);
+		}
+		openCv = resolveOpenCv(module);
+	}
 	return openCv;
 }
 

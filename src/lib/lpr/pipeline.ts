@@ -56,6 +56,11 @@ export interface PlateReader {
 	 */
 	readFrame(image: RgbaImage, options?: ReadOptions): Promise<PlateRead[]>;
 	/**
+	 * Only the detector: plate boxes and corners in frame pixels, best first, before reading
+	 * (for measuring the detector, or for blurring plates without reading them).
+	 */
+	detect(image: RgbaImage, options?: ReadOptions): Promise<Detection[]>;
+	/**
 	 * Reads given plate quads without the detector (one reading per quad, in order); without
 	 * quads, the whole image is one plate, as for a dataset crop.
 	 */
@@ -166,6 +171,17 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 					});
 				});
 				return plates.sort((a, b) => b.detectorScore * b.confidence - a.detectorScore * a.confidence);
+			});
+		},
+		async detect(image, options = {}) {
+			alive();
+			return withFrame(image, async (frame) => {
+				const { detections, lb } = await detect(frame, options);
+				return detections.map((d) => ({
+					score: d.score,
+					box: toFrameBox(d.box, lb, image.width, image.height),
+					corners: toFrameQuad(d.corners, lb)
+				}));
 			});
 		},
 		async readPlates(image, quads, country = 'auto') {

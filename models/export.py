@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Export the trained models to ONNX (opset 17) with their JSON contracts.
+
+    /usr/bin/python3 models/export.py [--only reader|detector] [--ckpt best|last]
+
+Writes models/reader.onnx + reader.json, models/detector.onnx + detector.json, and the small fp16
+warm-start weights models/reader.init.pt / detector.init.pt (so training can continue on a fresh
+machine).  Each ONNX file is reloaded, checked with onnx.checker, run with an independent
+runtime (OpenCV DNN) and compared with torch (allclose); latencies are logged.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plates import contract as C  # noqa: E402
+from plates.data import MODELS_DIR  # noqa: E402
+from plates.nets import Detector, DetectorExport, Reader, ReaderExport  # noqa: E402
+from plates.onnx_io import cv2_ms, export, inline_identities, run_cv2, torch_ms  # noqa: E402
+from plates.runutil import WORK, load_ckpt  # noqa: E402
+
+VERSION_DATE = time.strftime("%Y-%m-%d")
+
+
+def fp16_round(sd):
+    """Round float tensors through fp16 so the ONNX file equals the committed *.init.pt exactly."""
+    return {k: (v.half().float() if v.is_floating_point() else v) for k, v in sd.items()}
+
+
+def load_state(name, which, init_name):
+    ck = load_ckpt(os.path.join(WORK, name), f"{which}.pt") or load_ckpt(os.path.join(WORK, name), "last.pt")
+    if ck:
+        return fp16_round(ck["model"]), {"step": ck["step"], "best_val": ck.get("best"), "config": ck["cfg"]}
+    p = os.path.join(MODELS_DIR, init_name)
+    sd = torch.load(p)
+    return {k: v.float() for k, v in sd.items()}, {"note": f"from {init_name}"}
+
+
+def save_init(sd, name):
+    """fp16 copy of the weights (float tensors only; BN counters kept) for warm starts."""
+    torch.save({k: (v.half() if v.is_floating_point() else v) for k, v in sd.items()}, os.path.join(MODELS_DIR, name))
+
+
+def check(path, module, x, names, atol):
+    with torch.no_grad():
+        ref = module(x)
+    ref = ref if isinstance(ref, tuple) else (ref,)
+    got = run_cv2(path, x.numpy(), names)
+    res = {"onnx_checker": "ok"}
+    if got is None:
+        res["parity"] = "not run (OpenCV DNN could not load it)"
+        return res
+    diffs = [float(np.abs(g - r.numpy()).max()) for g, r in zip(got, ref)]
+    ok = all(np.allclose(g, r.numpy(), atol=atol, rtol=1e-4) for g, r in zip(got, ref))
+    res["parity"] = {"runtime": "opencv-dnn " + __import__("cv2").__version__, "max_abs_diff": diffs, "allclose": ok,
+                     "atol": atol}
+    if not ok:
+        raise SystemExit(f"ONNX output differs from torch: {diffs}")
+    return res
+
+
+def export_reader(which):
+    sd, info = load_state("reader", which, "reader.init.pt")
+    net = Reader()
+    net.load_state_dict(sd)
+    mod = ReaderExport(net).eval()
+    path = os.path.join(MODELS_DIR, "reader.onnx")
+    x = torch.from_numpy(np.random.default_rng(0).normal(0, 0.6, (3, 1, C.READER_H, C.READER_W)).astype(np.float32))
+    export(mod, x, path, "plate", ["probs"], dynamic_batch=True)
+    inline_identities(path)
+    chk = check(path, mod, x, ["probs"], 1e-5)
+    x1 = x[:1]
+    lat = {"torch_cpu_2threads_ms": round(torch_ms(mod, x1), 2),
+           "opencv_dnn_ms": round(cv2_ms(path, x1.numpy(), ["probs"]) or -1, 2)}
+    save_init(net.state_dict(), "reader.init.pt")
+    contract = {
+        "name": "spms-plate-reader", "version": f"{VERSION_DATE}-step{info.get('step', 0)}", "file": "reader.onnx",
+        "opset": 17, "bytes": os.path.getsize(path),
+        "input": {
+            "name": "plate", "shape": ["n", 1, C.READER_H, C.READER_W], "dtype": "float32", "layout": "NCHW",
+            "color": "gray", "gray_from_rgb": "OpenCV COLOR_RGB2GRAY (0.299 R + 0.587 G + 0.114 B)",
+            "normalize": {"mean": C.READER_MEAN, "std": C.READER_STD, "formula": "x = (gray - 127.5) / 127.5"},
+            "rectify": {
+                "from": "the detector's four corners in frame pixels, TL, TR, BR, BL",
+                "to": [[0, 0], [C.READER_W, 0], [C.READER_W, C.READER_H], [0, C.READER_H]],
+                "how": "M = getPerspectiveTransform(corners, to); warpPerspective(frame, M, (160, 64), INTER_LINEAR, BORDER_REPLICATE)",
+                "note": "no letterbox: the plate is stretched to 160x64 whatever its aspect (two-line plates included); "
+                        "a plain crop uses its own rectangle as corners",
+            },
+        },
+        "output": {
+            "name": "probs", "shape": ["n", C.MAX_SLOTS, len(C.VOCAB)], "dtype": "float32",
+            "meaning": "softmax probabilities per character slot over `vocab` (already normalised)",
+        },
+        "vocab": C.VOCAB, "alphabet": C.ALPHABET, "pad_char": C.PAD, "pad_index": len(C.ALPHABET),
+        "max_slots": C.MAX_SLOTS,
+        "decode": "for each slot k: i = argmax(probs[k]); skip if i == pad_index; text += vocab[i]; "
+                  "char_confidence = probs[k][i].  Text is left-aligned: a PAD before a character is unusual "
+                  "(treat as low confidence).  plate_confidence = min(char confidences over all slots incl. pads).",
+        "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        "checks": chk, "latency": lat,
+    }
+    with open(os.path.join(MODELS_DIR, "reader.json"), "w") as f:
+        json.dump(contract, f, indent=1, default=str)
+    print("reader:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
+
+
+def export_detector(which):
+    sd, info = load_state("detector", which, "detector.init.pt")
+    width = info.get("config", {}).get("width", 48)
+    net = Detector(width)
+    net.load_state_dict(sd)
+    mod = DetectorExport(net).eval()
+    path = os.path.join(MODELS_DIR, "detector.onnx")
+    x = torch.from_numpy(np.random.default_rng(0).uniform(0, 1, (1, 3, C.DET_H, C.DET_W)).astype(np.float32))
+    names = ["heat", "heat_max", "reg"]
+    export(mod, x, path, "image", names, dynamic_batch=False)
+    inline_identities(path)
+    chk = check(path, mod, x, names, 1e-4)
+    lat = {"torch_cpu_2threads_ms": round(torch_ms(mod, x, reps=10), 1),
+           "opencv_dnn_ms": round(cv2_ms(path, x.numpy(), names, reps=10) or -1, 1)}
+    save_init(net.state_dict(), "detector.init.pt")
+    h, w = C.DET_H // C.DET_STRIDE, C.DET_W // C.DET_STRIDE
+    contract = {
+        "name": "spms-plate-detector", "version": f"{VERSION_DATE}-step{info.get('step', 0)}", "file": "detector.onnx",
+        "opset": 17, "bytes": os.path.getsize(path),
+        "input": {
+            "name": "image", "shape": [1, 3, C.DET_H, C.DET_W], "dtype": "float32", "layout": "NCHW", "color": "RGB",
+            "normalize": {"scale": 1 / 255, "formula": "x = rgb / 255 (no mean/std)"},
+            "letterbox": {"scale": "s = min(640 / frame_w, 384 / frame_h)",
+                          "resize": "round(frame_w * s) x round(frame_h * s), INTER_LINEAR",
+                          "place": "top-left corner (no centring)", "pad_value": C.DET_PAD_VALUE,
+                          "example": "1280x720 -> s = 0.5 -> 640x360 image, rows 360..383 filled with 114"},
+        },
+        "outputs": {
+            "heat": {"shape": [1, 1, h, w], "meaning": "plate-centre probability per stride-4 cell (sigmoid applied)"},
+            "heat_max": {"shape": [1, 1, h, w], "meaning": "3x3 max-pool of heat; a cell is a peak where heat == heat_max"},
+            "reg": {"shape": [1, 12, h, w], "channels": ["log_w", "log_h", "off_x", "off_y",
+                                                         "tl_dx", "tl_dy", "tr_dx", "tr_dy", "br_dx", "br_dy",
+                                                         "bl_dx", "bl_dy"]},
+        },
+        "stride": C.DET_STRIDE, "size_scale": C.DET_SIZE_SCALE, "score_threshold": 0.3, "max_detections": 50,
+        "decode": [
+            "for every cell (gy, gx) with heat == heat_max and heat >= score_threshold (sort by heat, keep max_detections):",
+            "score = heat; w = exp(log_w) * size_scale; h = exp(log_h) * size_scale  (input px)",
+            "cx = (gx + off_x) * stride; cy = (gy + off_y) * stride  (input px)",
+            "corner k (k = tl, tr, br, bl) = (cx + k_dx * w, cy + k_dy * h)  (input px; top-left first, clockwise)",
+            "box = [cx - w/2, cy - h/2, w, h]",
+            "frame px = input px / s (letterbox scale; no offset since the image sits at the top-left)",
+        ],
+        "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        "checks": chk, "latency": lat,
+    }
+    with open(os.path.join(MODELS_DIR, "detector.json"), "w") as f:
+        json.dump(contract, f, indent=1, default=str)
+    print("detector:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=["reader", "detector"])
+    ap.add_argument("--ckpt", default="best", choices=["best", "last"])
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    if a.only in (None, "reader"):
+        export_reader(a.ckpt)
+    if a.only in (None, "detector"):
+        export_detector(a.ckpt)
+
+
+if __name__ == "__main__":
+    main()
