@@ -4,6 +4,7 @@ import type { Config } from '$lib/server/config';
 import type { Database } from '$lib/server/db/database';
 import type { EventHub } from '$lib/server/parking/event-hub';
 import type { ParkingSettings } from '$lib/server/parking/sessions';
+import type { ImageStore } from '$lib/server/storage/storage';
 
 declare global {
 	namespace App {
@@ -18,6 +19,7 @@ declare global {
 			config: Config;
 			events: EventHub;
 			parking: ParkingSettings;
+			images: ImageStore;
 			session: ValidSession | null;
 			user: SessionUser | null;
 			device: Device | null;

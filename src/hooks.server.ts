@@ -70,6 +70,7 @@ const context: Handle = async ({ event, resolve }) => {
 	event.locals.config = app.config;
 	event.locals.events = app.events;
 	event.locals.parking = app.parking;
+	event.locals.images = app.images;
 	return resolve(event);
 };
 

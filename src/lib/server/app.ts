@@ -6,12 +6,15 @@ import { config, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { EventHub } from './parking/event-hub.ts';
 import type { ParkingSettings } from './parking/sessions.ts';
+import { createImageStore } from './storage/index.ts';
+import type { ImageStore } from './storage/storage.ts';
 
 export interface App {
 	config: Config;
 	db: Database;
 	events: EventHub;
 	parking: ParkingSettings;
+	images: ImageStore;
 }
 
 let app: Promise<App> | undefined;
@@ -22,7 +25,8 @@ export function startApp(cfg: Config = config()): Promise<App> {
 		config: cfg,
 		db,
 		events: new EventHub(db),
-		parking: parkingSettings(cfg)
+		parking: parkingSettings(cfg),
+		images: createImageStore(cfg)
 	}));
 	return app;
 }

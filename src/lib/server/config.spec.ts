@@ -41,5 +41,16 @@ describe('loadConfig', () => {
 	test('half an S3 or Twilio configuration is refused', () => {
 		expect(() => loadConfig({ AWS_S3_BUCKET: 'spms-images' })).toThrowError(/AWS_S3_BUCKET and AWS_REGION/);
 		expect(() => loadConfig({ TWILIO_AUTH_TOKEN: 't' })).toThrowError(/TWILIO_ACCOUNT_SID/);
+		expect(() => loadConfig({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' })).toThrowError(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+	});
+
+	test('S3: an endpoint means path style unless told otherwise; static keys are kept', () => {
+		const base = { AWS_S3_BUCKET: 'spms-images', AWS_REGION: 'ap-south-1' };
+		expect(loadConfig(base).s3).toEqual({ bucket: 'spms-images', region: 'ap-south-1', endpoint: undefined, forcePathStyle: false, credentials: undefined });
+		const compat = loadConfig({ ...base, AWS_S3_ENDPOINT: 'http://127.0.0.1:9000', AWS_ACCESS_KEY_ID: 'minio', AWS_SECRET_ACCESS_KEY: 'minio-secret' }).s3;
+		expect(compat).toMatchObject({ endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, credentials: { accessKeyId: 'minio', secretAccessKey: 'minio-secret' } });
+		expect(loadConfig({ ...base, AWS_S3_ENDPOINT: 'http://s3.local', AWS_S3_FORCE_PATH_STYLE: 'false' }).s3?.forcePathStyle).toBe(false);
+		expect(() => loadConfig({ ...base, AWS_S3_FORCE_PATH_STYLE: 'yes' })).toThrowError(/AWS_S3_FORCE_PATH_STYLE="yes": expected true or false/);
+		expect(() => loadConfig({ ...base, AWS_S3_ENDPOINT: 'not a url' })).toThrowError(/AWS_S3_ENDPOINT/);
 	});
 });

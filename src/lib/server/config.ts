@@ -33,6 +33,9 @@ const envSchema = z.object({
 	AWS_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3–63 lower-case letters, digits, dots, dashes)').optional(),
 	AWS_REGION: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as ap-south-1').optional(),
 	AWS_S3_ENDPOINT: z.url({ message: 'an absolute URL such as http://127.0.0.1:9000' }).optional(),
+	AWS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { message: 'true or false' }).optional(),
+	AWS_ACCESS_KEY_ID: z.string().regex(/^[A-Za-z0-9+/=_-]{3,128}$/, 'an access key id (letters and digits)').optional(),
+	AWS_SECRET_ACCESS_KEY: z.string().min(3, 'a secret access key').max(256, 'a secret access key').optional(),
 	TWILIO_ACCOUNT_SID: z
 		.string()
 		.regex(/^AC[0-9a-f]{32}$/, 'AC followed by 32 hex digits')
@@ -50,6 +53,17 @@ export type DatabaseConfig =
 	| { engine: 'sqlite'; file: string }
 	| { engine: 'mysql'; url: string };
 
+export interface S3Config {
+	bucket: string;
+	region: string;
+	/** An S3-compatible store's URL (MinIO, Ceph, a test server); AWS itself when undefined. */
+	endpoint: string | undefined;
+	/** `https://host/bucket/key` rather than `https://bucket.host/key` (most S3-compatible stores). */
+	forcePathStyle: boolean;
+	/** Static keys; undefined leaves them to the AWS SDK's chain (environment, profile, role). */
+	credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
 export interface Config {
 	dataDir: string;
 	database: DatabaseConfig;
@@ -62,7 +76,7 @@ export interface Config {
 	gracePeriodMinutes: number;
 	defaultTimeZone: string;
 	defaultCurrency: string;
-	s3: { bucket: string; region: string; endpoint: string | undefined } | undefined;
+	s3: S3Config | undefined;
 	twilio: { accountSid: string; authToken: string; from: string } | undefined;
 }
 
@@ -93,6 +107,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 	if (s3Partial === 1) {
 		throw new ConfigError('Invalid configuration:\n  AWS_S3_BUCKET and AWS_REGION: set both, or neither for local disk');
 	}
+	if ([e.AWS_ACCESS_KEY_ID, e.AWS_SECRET_ACCESS_KEY].filter(Boolean).length === 1) {
+		throw new ConfigError('Invalid configuration:\n  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both, or neither for the AWS SDK\'s credential chain');
+	}
 	const twilioSet = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM_NUMBER].filter(Boolean).length;
 	if (twilioSet !== 0 && twilioSet !== 3) {
 		throw new ConfigError(
@@ -112,7 +129,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 		defaultTimeZone: e.DEFAULT_TIME_ZONE,
 		defaultCurrency: e.DEFAULT_CURRENCY,
 		s3: e.AWS_S3_BUCKET && e.AWS_REGION
-			? { bucket: e.AWS_S3_BUCKET, region: e.AWS_REGION, endpoint: e.AWS_S3_ENDPOINT }
+			? {
+					bucket: e.AWS_S3_BUCKET,
+					region: e.AWS_REGION,
+					endpoint: e.AWS_S3_ENDPOINT,
+					// S3-compatible stores rarely have per-bucket host names: path style is their default
+					forcePathStyle: e.AWS_S3_FORCE_PATH_STYLE ? e.AWS_S3_FORCE_PATH_STYLE === 'true' : e.AWS_S3_ENDPOINT !== undefined,
+					credentials:
+						e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } : undefined
+				}
 			: undefined,
 		twilio:
 			e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER

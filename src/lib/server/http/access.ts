@@ -66,6 +66,8 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/anomalies': STAFF,
 	'/api/v1/anomalies/[id]': staffReadsManagersWrite,
 	'/api/v1/events': STAFF,
+	// local-disk images: the URL's signature is the authorisation (S3's presigned URLs, locally)
+	'/api/v1/storage/[...key]': PUBLIC,
 	// the original JSON API: any signed-in account, as before (drivers see their own sessions)
 	'/start_session': SIGNED_IN,
 	'/end_session': SIGNED_IN,

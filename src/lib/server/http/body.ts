@@ -1,0 +1,76 @@
+/**
+ * Binary request bodies (images from gates and browsers): read with a hard size limit, whether or
+ * not the client declared a length, and the image type told from the bytes, not from the header.
+ */
+import { AppError } from './errors.ts';
+
+const tooLarge = (max: number) => new AppError(413, 'payload_too_large', `The body is larger than ${(max / 2 ** 20).toFixed(1)} MB.`);
+
+/**
+ * Reads the whole body, refusing it as soon as it passes `maxBytes`.
+ * @throws {AppError} 413 `payload_too_large`, 400 `body_unreadable`
+ */
+export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > maxBytes) throw tooLarge(maxBytes);
+	if (!request.body) return new Uint8Array();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > maxBytes) {
+				await reader.cancel().catch(() => {});
+				throw tooLarge(maxBytes);
+			}
+			chunks.push(value);
+		}
+	} catch (error) {
+		if (error instanceof AppError) throw error;
+		// adapter-node's own BODY_SIZE_LIMIT surfaces as an error with status 413
+		if ((error as { status?: number }).status === 413) throw tooLarge(maxBytes);
+		throw new AppError(400, 'body_unreadable', 'The request body could not be read.');
+	}
+	const out = new Uint8Array(size);
+	let at = 0;
+	for (const c of chunks) {
+		out.set(c, at);
+		at += c.byteLength;
+	}
+	return out;
+}
+
+/** The image type the bytes start with (magic numbers), or null. */
+export function sniffImageType(bytes: Uint8Array): 'image/jpeg' | 'image/png' | 'image/webp' | null {
+	if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+	if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
+	if (String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'image/webp';
+	return null;
+}
+
+/**
+ * The image of a request: a raw `image/jpeg` body, or the `field` part of a multipart body.
+ * @throws {AppError} 415 for another content type, 422 when the multipart field is missing, 413
+ */
+export async function readImageBody(request: Request, maxBytes: number, field = 'image'): Promise<Uint8Array> {
+	const type = (request.headers.get('content-type') ?? '').toLowerCase();
+	if (/^image\/jpeg\s*(;|$)/.test(type)) return readLimitedBody(request, maxBytes);
+	if (/^multipart\/form-data\s*;/.test(type)) {
+		// bounded first, then parsed: formData() on the live request would buffer any size
+		const raw = await readLimitedBody(request, maxBytes + 64 * 1024);
+		let form: FormData;
+		try {
+			form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type } }).formData();
+		} catch {
+			throw new AppError(400, 'invalid_multipart', 'The multipart body could not be parsed.');
+		}
+		const part = form.get(field);
+		if (!part || typeof part === 'string') throw new AppError(422, 'validation_failed', `Send the image as the "${field}" file part.`, { [field]: 'a JPEG file' });
+		if (part.size > maxBytes) throw tooLarge(maxBytes);
+		return new Uint8Array(await part.arrayBuffer());
+	}
+	throw new AppError(415, 'unsupported_media_type', 'Send the image as image/jpeg, or as multipart/form-data with an "image" part.');
+}
