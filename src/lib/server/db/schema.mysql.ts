@@ -261,3 +261,51 @@ export const jobLeases = mysqlTable('job_leases', {
 	leaseUntil: ms('lease_until').notNull(),
 	lastRunAt: ms('last_run_at')
 });
+
+export const gateCaptures = mysqlTable(
+	'gate_captures',
+	{
+		id: id('id').primaryKey(),
+		gateId: id('gate_id')
+			.notNull()
+			.references(() => gates.id),
+		lotId: id('lot_id').notNull(),
+		idempotencyKey: varchar('idempotency_key', { length: 100 }).notNull(),
+		status: varchar('status', { length: 12, enum: ['processing', 'done'] }).notNull(),
+		capturedAt: ms('captured_at').notNull(),
+		receivedAt: ms('received_at').notNull(),
+		imageKey: varchar('image_key', { length: 300 }),
+		decision: varchar('decision', { length: 8, enum: ['open', 'deny', 'hold'] }),
+		plate: plate('plate'),
+		confidence: double('confidence'),
+		reason: varchar('reason', { length: 40 }),
+		sessionId: id('session_id'),
+		amountDuePaise: money('amount_due_paise'),
+		answer: json('answer').$type<Record<string, unknown>>(),
+		updatedAt: ms('updated_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('gate_captures_idem_uq').on(t.gateId, t.idempotencyKey),
+		index('gate_captures_lot_received_idx').on(t.lotId, t.receivedAt),
+		index('gate_captures_gate_received_idx').on(t.gateId, t.receivedAt)
+	]
+);
+
+export const gateCommands = mysqlTable(
+	'gate_commands',
+	{
+		id: id('id').primaryKey(),
+		gateId: id('gate_id')
+			.notNull()
+			.references(() => gates.id),
+		command: varchar('command', { length: 8, enum: ['open', 'close'] }).notNull(),
+		reason: varchar('reason', { length: 500 }).notNull(),
+		captureId: id('capture_id'),
+		issuedBy: id('issued_by'),
+		issuedAt: ms('issued_at').notNull(),
+		expiresAt: ms('expires_at').notNull(),
+		deliveredAt: ms('delivered_at'),
+		ackedAt: ms('acked_at')
+	},
+	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt)]
+);

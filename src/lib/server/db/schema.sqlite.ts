@@ -263,3 +263,60 @@ export const jobLeases = sqliteTable('job_leases', {
 	leaseUntil: integer('lease_until').notNull(),
 	lastRunAt: integer('last_run_at')
 });
+
+// --- Gates ---------------------------------------------------------------------------------
+
+/**
+ * Captures posted by gate cameras. The gate's capture id (`Idempotency-Key`) is unique per gate:
+ * the first request claims the row (`processing`), does the work and stores its answer (`done`);
+ * a retry finds the row and gets the same answer.
+ */
+export const gateCaptures = sqliteTable(
+	'gate_captures',
+	{
+		id: text('id').primaryKey(),
+		gateId: text('gate_id')
+			.notNull()
+			.references(() => gates.id),
+		lotId: text('lot_id').notNull(),
+		idempotencyKey: text('idempotency_key').notNull(),
+		status: text('status', { enum: ['processing', 'done'] }).notNull(),
+		capturedAt: integer('captured_at').notNull(),
+		receivedAt: integer('received_at').notNull(),
+		imageKey: text('image_key'),
+		decision: text('decision', { enum: ['open', 'deny', 'hold'] }),
+		plate: text('plate'),
+		confidence: real('confidence'),
+		reason: text('reason'),
+		sessionId: text('session_id'),
+		amountDuePaise: integer('amount_due_paise'),
+		/** the answer sent to the gate, replayed to a retry */
+		answer: text('answer', { mode: 'json' }).$type<Record<string, unknown>>(),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('gate_captures_idem_uq').on(t.gateId, t.idempotencyKey),
+		index('gate_captures_lot_received_idx').on(t.lotId, t.receivedAt),
+		index('gate_captures_gate_received_idx').on(t.gateId, t.receivedAt)
+	]
+);
+
+/** Commands for a gate (open, close), picked up by its long poll and acknowledged once run. */
+export const gateCommands = sqliteTable(
+	'gate_commands',
+	{
+		id: text('id').primaryKey(),
+		gateId: text('gate_id')
+			.notNull()
+			.references(() => gates.id),
+		command: text('command', { enum: ['open', 'close'] }).notNull(),
+		reason: text('reason').notNull(),
+		captureId: text('capture_id'),
+		issuedBy: text('issued_by'),
+		issuedAt: integer('issued_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		deliveredAt: integer('delivered_at'),
+		ackedAt: integer('acked_at')
+	},
+	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt)]
+);
