@@ -53,6 +53,13 @@ export interface ParkingSettings extends TariffDefaults {
 	ocrConfidenceThreshold: number;
 }
 
+/**
+ * How far (`plateDistance`) an exit read may be from a parked plate and still be offered as the
+ * same car: one strongly confusable character. Exported so the traffic simulator's driver can
+ * check its lot assumes the same.
+ */
+export const EXIT_MATCH_MAX_COST = 1;
+
 export const plateInputSchema = z
 	.string()
 	.max(40, 'A plate has at most 12 letters and digits.')
@@ -132,6 +139,8 @@ export async function startSession(db: Database, input: StartSessionInput, actor
 		const active = await findActiveSession(x, input.lotId, input.plate);
 		if (!active) return undefined;
 		const lot = await requireLot(x, input.lotId);
+		// the read is a read like any other: a poor one is flagged even when it opens nothing
+		await raiseLowConfidence(x, lot, { plate: active.plate, sessionId: active.id, at: input.at, confidence: input.confidence, gateId: input.gateId }, settings);
 		await raiseAnomaly(x, {
 			key: { kind: 'duplicate-entry', lotId: lot.id, sessionId: active.id },
 			lotId: lot.id,
@@ -163,13 +172,7 @@ async function raiseEntryAnomalies(
 	for (const hit of hits) {
 		await raiseAnomaly(x, { ...base, key: { kind: 'hotlist-hit', lotId: lot.id, sessionId: session.id }, evidence: { hotlistId: hit.id, reason: hit.reason, priority: hit.priority, gateId: input.gateId ?? null } });
 	}
-	if (input.confidence !== undefined && isLowConfidence(input.confidence, settings.ocrConfidenceThreshold)) {
-		await raiseAnomaly(x, {
-			...base,
-			key: { kind: 'low-confidence', lotId: lot.id, plate: session.plate, atMs: input.at, timeZone: lot.timeZone },
-			evidence: { confidence: input.confidence, threshold: settings.ocrConfidenceThreshold, gateId: input.gateId ?? null }
-		});
-	}
+	await raiseLowConfidence(x, lot, { plate: session.plate, sessionId: session.id, at: input.at, confidence: input.confidence, gateId: input.gateId }, settings);
 	const capacity = lot.capacity[session.vehicleClass] ?? 0;
 	const occupied = occupancy[session.vehicleClass] ?? 0;
 	if (overCapacity(occupied, capacity)) {
@@ -181,6 +184,27 @@ async function raiseEntryAnomalies(
 			evidence: { vehicleClass: session.vehicleClass, occupied, capacity, lastSessionId: session.id }
 		});
 	}
+}
+
+/**
+ * Raises `low-confidence` (one per plate, lot and local day) when a read's confidence is given
+ * and below the threshold; a read without a confidence (typed by a person) is not a camera's.
+ */
+async function raiseLowConfidence(
+	x: Executor,
+	lot: LotRow,
+	read: { plate: string; sessionId: string | null; at: number; confidence: number | undefined; gateId: string | undefined },
+	settings: ParkingSettings
+): Promise<void> {
+	if (read.confidence === undefined || !isLowConfidence(read.confidence, settings.ocrConfidenceThreshold)) return;
+	await raiseAnomaly(x, {
+		key: { kind: 'low-confidence', lotId: lot.id, plate: read.plate, atMs: read.at, timeZone: lot.timeZone },
+		lotId: lot.id,
+		plate: read.plate,
+		sessionId: read.sessionId,
+		evidence: { confidence: read.confidence, threshold: settings.ocrConfidenceThreshold, gateId: read.gateId ?? null },
+		at: read.at
+	});
 }
 
 export const endSessionSchema = z.strictObject({
@@ -252,7 +276,8 @@ export type ExitOutcome =
  * An exit read at a gate: ends the plate's active session when the read matches it exactly. A read
  * one confusable character away from a parked plate (a camera misread) is never closed
  * automatically: it raises a plate-mismatch anomaly linked to the candidate for review. A read
- * matching nothing raises exit-without-entry.
+ * matching nothing raises exit-without-entry. A read below the confidence threshold raises
+ * low-confidence as well, whatever it matched.
  */
 export async function exitByPlate(
 	db: Database,
@@ -263,11 +288,12 @@ export async function exitByPlate(
 	return db.transaction(async (x) => {
 		const lot = await requireLot(x, input.lotId);
 		const exact = await findActiveSession(x, lot.id, input.plate);
+		await raiseLowConfidence(x, lot, { plate: input.plate, sessionId: exact?.id ?? null, at: input.at, confidence: input.confidence, gateId: input.gateId }, settings);
 		if (exact) {
 			const locked = (await findSessionForUpdate(x, exact.id))!;
 			return { kind: 'ended', session: await closeSession(x, locked, { at: input.at, gateId: input.gateId, plateRead: input.plate }, actor, settings) };
 		}
-		const match = exitMatch(input.plate, await listActiveSessions(x, lot.id));
+		const match = exitMatch(input.plate, await listActiveSessions(x, lot.id), { maxCost: EXIT_MATCH_MAX_COST });
 		const evidence = { read: input.plate, confidence: input.confidence ?? null, gateId: input.gateId ?? null };
 		if (match.kind === 'confusable') {
 			const best = match.candidates[0]!.session;
