@@ -1,0 +1,45 @@
+import { and, asc, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import type { Executor } from '../db/database.ts';
+
+export type CaptureRow = Executor['t']['gateCaptures']['$inferSelect'];
+
+/** Inserts a claim; a second claim of the same gate and idempotency key fails with a unique violation. */
+export async function insertCapture(x: Executor, row: CaptureRow): Promise<void> {
+	await x.q.insert(x.t.gateCaptures).values(row);
+}
+
+export async function findCapture(x: Executor, gateId: string, idempotencyKey: string): Promise<CaptureRow | undefined> {
+	const t = x.t.gateCaptures;
+	return (await x.q.select().from(t).where(and(eq(t.gateId, gateId), eq(t.idempotencyKey, idempotencyKey))).limit(1))[0];
+}
+
+export async function findCaptureById(x: Executor, id: string): Promise<CaptureRow | undefined> {
+	return (await x.q.select().from(x.t.gateCaptures).where(eq(x.t.gateCaptures.id, id)).limit(1))[0];
+}
+
+export async function updateCapture(x: Executor, id: string, patch: Partial<Omit<CaptureRow, 'id'>>): Promise<void> {
+	await x.q.update(x.t.gateCaptures).set(patch).where(eq(x.t.gateCaptures.id, id));
+}
+
+export async function deleteCapture(x: Executor, id: string): Promise<void> {
+	await x.q.delete(x.t.gateCaptures).where(eq(x.t.gateCaptures.id, id));
+}
+
+/** The latest capture in a lot that held this plate for payment since `since` (a car waiting at the barrier). */
+export async function lastPaymentHold(x: Executor, lotId: string, plate: string, since: number): Promise<CaptureRow | undefined> {
+	const t = x.t.gateCaptures;
+	return (
+		await x.q
+			.select()
+			.from(t)
+			.where(and(eq(t.lotId, lotId), eq(t.plate, plate), eq(t.reason, 'payment_due'), gte(t.receivedAt, since)))
+			.orderBy(desc(t.receivedAt))
+			.limit(1)
+	)[0];
+}
+
+/** Captures of a lot received before `before` that still have an image (for the retention job). */
+export async function capturesWithImagesBefore(x: Executor, lotId: string, before: number, limit: number): Promise<CaptureRow[]> {
+	const t = x.t.gateCaptures;
+	return x.q.select().from(t).where(and(eq(t.lotId, lotId), lt(t.receivedAt, before), isNotNull(t.imageKey))).orderBy(asc(t.receivedAt)).limit(limit);
+}

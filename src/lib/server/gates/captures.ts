@@ -1,0 +1,315 @@
+/**
+ * Captures posted by gate cameras: check the request, read the plate off the event loop, store
+ * the image, decide, start or end the session, and answer the gate. Gates retry on flaky Wi-Fi,
+ * so the gate's capture id (`Idempotency-Key`) makes the whole thing happen once: the first
+ * request claims `(gate, key)` in the database (a unique index, so even two racing retries can't
+ * both claim it), and every later one gets the stored answer.
+ */
+import { checkImageSize, ImageError } from '../../lpr/image-header.ts';
+import { newId } from '../../id.ts';
+import { isUniqueViolation, type Database } from '../db/database.ts';
+import { AppError, forbidden, notFound } from '../http/errors.ts';
+import { raiseAnomaly } from '../parking/anomalies.ts';
+import { appendEvent } from '../parking/events.repo.ts';
+import { findGate, findLot, updateGate, type GateRow, type LotRow } from '../parking/lots.repo.ts';
+import { hotlistOfPlate, permitsOfPlate } from '../parking/permits.repo.ts';
+import { findActiveSession, findSession, occupancyByClass } from '../parking/sessions.repo.ts';
+import { exitByPlate, startSession, type ParkingSettings } from '../parking/sessions.ts';
+import type { ImageStore } from '../storage/storage.ts';
+import { newKey } from '../storage/storage.ts';
+import { deleteCapture, findCapture, insertCapture, lastPaymentHold, updateCapture, type CaptureRow } from './captures.repo.ts';
+import { display, entryVerdict, exitVerdict, readVerdict, type Decision, type Reason, type Verdict } from './decide.ts';
+import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader, type PlateReading } from './reader.ts';
+
+/** What a gate is told. `amount_due` is in minor units (paise); `display` is for its screen. */
+export interface CaptureAnswer {
+	capture_id: string;
+	decision: Decision;
+	plate: string | null;
+	confidence: number;
+	reason: Reason;
+	session_id: string | null;
+	amount_due: number;
+	display: string;
+}
+
+export interface CaptureDeps {
+	db: Database;
+	images: ImageStore;
+	reader: CaptureReader;
+	settings: ParkingSettings;
+	now?: () => number;
+}
+
+export interface CaptureInput {
+	gateId: string;
+	/** the device key's id the request came with */
+	deviceId: string;
+	idempotencyKey: string;
+	capturedAt: number;
+	image: Uint8Array;
+}
+
+/** How far a capture's time may be from the server's: gates buffer offline, but not for days. */
+export const CAPTURE_CLOCK = { maxPastMs: 24 * 3600_000, maxFutureMs: 5 * 60_000 } as const;
+/** Largest capture body (an ESP32-CAM's UXGA JPEG is under 1 MB). */
+export const MAX_CAPTURE_BYTES = 4 * 1024 * 1024;
+/** A car held for payment at an exit is still the same car for this long. */
+const PAYMENT_HOLD_MS = 30 * 60_000;
+
+export type CaptureResult = { answer: CaptureAnswer; replayed: boolean };
+
+/**
+ * Checks that the caller is the gate: the device key must be the one the gate is bound to.
+ * @throws {AppError} 404 no such gate, 403 another gate's key
+ */
+export async function gateOfDevice(db: Database, gateId: string, deviceId: string): Promise<GateRow> {
+	const gate = await db.run((x) => findGate(x, gateId));
+	if (!gate) throw notFound('The gate');
+	if (gate.deviceKeyId !== deviceId) throw forbidden('This device key is not the key of this gate.');
+	return gate;
+}
+
+/**
+ * Handles one capture.
+ * @throws {AppError} 403/404 gate, 422 capture time or image, 415 not a JPEG, 503 reader busy
+ */
+export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Promise<CaptureResult> {
+	const now = (deps.now ?? Date.now)();
+	const { db } = deps;
+	const gate = await gateOfDevice(db, input.gateId, input.deviceId);
+	if (input.capturedAt < now - CAPTURE_CLOCK.maxPastMs || input.capturedAt > now + CAPTURE_CLOCK.maxFutureMs) {
+		throw new AppError(422, 'capture_time_off', 'The capture time is too far from the server\'s clock; check the gate\'s clock.', {
+			'x-capture-time': `within 24 hours before and 5 minutes after ${new Date(now).toISOString()}`
+		});
+	}
+	await db.run((x) => updateGate(x, gate.id, { lastHeartbeatAt: now }));
+	const seen = await db.run((x) => findCapture(x, gate.id, input.idempotencyKey));
+	if (seen) return { answer: await answerOf(db, seen), replayed: true };
+
+	checkImage(input.image);
+	const read = await readPlate(deps.reader, input.image, (await lotOf(db, gate)).country);
+
+	const claim: CaptureRow = {
+		id: newId(),
+		gateId: gate.id,
+		lotId: gate.lotId,
+		idempotencyKey: input.idempotencyKey,
+		status: 'processing',
+		capturedAt: input.capturedAt,
+		receivedAt: now,
+		imageKey: null,
+		decision: null,
+		plate: read.plate,
+		confidence: read.confidence,
+		reason: null,
+		sessionId: null,
+		amountDuePaise: null,
+		answer: null,
+		updatedAt: now
+	};
+	try {
+		await db.run((x) => insertCapture(x, claim));
+	} catch (error) {
+		if (!isUniqueViolation(error)) throw error;
+		// a retry racing this one claimed it first: its answer is ours
+		const other = await db.run((x) => findCapture(x, gate.id, input.idempotencyKey));
+		if (!other) throw error;
+		return { answer: await answerOf(db, other), replayed: true };
+	}
+
+	try {
+		const imageKey = newKey('captures/', 'image/jpeg', input.capturedAt, gate.id);
+		await deps.images.put(imageKey, input.image, 'image/jpeg');
+		claim.imageKey = imageKey;
+	} catch (error) {
+		await db.run((x) => deleteCapture(x, claim.id));
+		throw new AppError(503, 'storage_unavailable', 'The image could not be stored; try again.', undefined, { 'retry-after': '2' });
+	}
+
+	let outcome: Outcome;
+	try {
+		outcome = await decide(deps, gate, claim, read);
+	} catch (error) {
+		// nothing was decided: let the gate's retry start afresh (the image stays for the record)
+		await db.run((x) => deleteCapture(x, claim.id));
+		throw error;
+	}
+	const lot = await lotOf(db, gate);
+	const answer: CaptureAnswer = {
+		capture_id: claim.id,
+		decision: outcome.decision,
+		plate: read.plate,
+		confidence: round(read.confidence),
+		reason: outcome.reason,
+		session_id: outcome.sessionId,
+		amount_due: outcome.amountDuePaise,
+		display: display(outcome, read.plate, outcome.amountDuePaise, lot.currency)
+	};
+	await db.transaction(async (x) => {
+		await updateCapture(x, claim.id, {
+			status: 'done',
+			imageKey: claim.imageKey,
+			decision: answer.decision,
+			reason: answer.reason,
+			sessionId: answer.session_id,
+			amountDuePaise: answer.amount_due,
+			answer: { ...answer },
+			updatedAt: now
+		});
+		await appendEvent(x, { lotId: gate.lotId, type: 'gate.capture', payload: { gateId: gate.id, captureId: claim.id, decision: answer.decision, reason: answer.reason, plate: answer.plate, sessionId: answer.session_id, amountDue: answer.amount_due }, at: now });
+	});
+	return { answer, replayed: false };
+}
+
+function round(n: number): number {
+	return Math.round(n * 1000) / 1000;
+}
+
+async function lotOf(db: Database, gate: GateRow): Promise<LotRow> {
+	const lot = await db.run((x) => findLot(x, gate.lotId));
+	if (!lot) throw notFound('The gate\'s lot');
+	return lot;
+}
+
+/** The stored answer of a claimed capture, waiting (briefly) for one still being decided. */
+async function answerOf(db: Database, row: CaptureRow): Promise<CaptureAnswer> {
+	for (let waited = 0; row.status !== 'done'; waited += 100) {
+		if (waited >= 10_000) throw new AppError(409, 'capture_in_progress', 'This capture is still being decided; retry shortly.', undefined, { 'retry-after': '1' });
+		await new Promise((r) => setTimeout(r, 100));
+		const again = await db.run((x) => findCapture(x, row.gateId, row.idempotencyKey));
+		// the first attempt failed and released its claim: the gate's next retry starts afresh
+		if (!again) throw new AppError(503, 'capture_failed', 'The first attempt at this capture failed; retry.', undefined, { 'retry-after': '1' });
+		row = again;
+	}
+	return row.answer as unknown as CaptureAnswer;
+}
+
+/**
+ * The cheap checks before any decoding: a JPEG, and a size from its header that a decoder can
+ * afford (a decompression bomb is a small file declaring a huge image).
+ * @throws {AppError} 415 not a JPEG, 422 too many pixels or a broken header
+ */
+export function checkImage(image: Uint8Array): void {
+	if (!(image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff)) throw new AppError(415, 'unsupported_media_type', 'The body is not a JPEG image.');
+	try {
+		checkImageSize(image, MAX_CAPTURE_PIXELS);
+	} catch (error) {
+		if (error instanceof ImageError) {
+			const code = error.kind === 'too-large' ? 'image_too_large' : 'image_unreadable';
+			throw new AppError(422, code, `The image can't be used: ${error.message}.`);
+		}
+		throw error;
+	}
+}
+
+async function readPlate(reader: CaptureReader, image: Uint8Array, country: string): Promise<PlateReading> {
+	try {
+		return await reader.read(image, country as Parameters<CaptureReader['read']>[1]);
+	} catch (error) {
+		if (error instanceof ReadError) {
+			if (error.kind === 'busy' || error.kind === 'timeout') throw new AppError(503, 'reader_busy', 'The plate reader is busy; retry shortly.', undefined, { 'retry-after': '1' });
+			if (error.kind === 'failed') throw new AppError(503, 'reader_failed', 'The plate reader failed; retry.', undefined, { 'retry-after': '2' });
+			throw new AppError(422, error.kind === 'too-large' ? 'image_too_large' : 'image_unreadable', `The image can't be used: ${error.message}.`);
+		}
+		throw error;
+	}
+}
+
+interface Outcome extends Verdict {
+	sessionId: string | null;
+	amountDuePaise: number;
+}
+
+async function decide(deps: CaptureDeps, gate: GateRow, capture: CaptureRow, read: PlateReading): Promise<Outcome> {
+	const { db, settings } = deps;
+	const lot = await lotOf(db, gate);
+	const at = capture.capturedAt;
+	const held = readVerdict(read, settings.ocrConfidenceThreshold);
+	if (held || !read.plate) {
+		await db.transaction((x) =>
+			raiseAnomaly(x, {
+				key: read.plate && held?.reason === 'low_confidence'
+					? { kind: 'low-confidence', lotId: lot.id, plate: read.plate, atMs: at, timeZone: lot.timeZone }
+					: { kind: 'unreadable-plate', lotId: lot.id, eventId: capture.id },
+				lotId: lot.id,
+				plate: read.plate,
+				evidence: { captureId: capture.id, gateId: gate.id, read: read.plate, confidence: read.confidence, threshold: settings.ocrConfidenceThreshold, imageKey: capture.imageKey },
+				at
+			})
+		);
+		return { ...(held ?? { decision: 'hold', reason: 'no_plate' }), sessionId: null, amountDuePaise: 0 };
+	}
+	const plate = read.plate;
+	const direction = gate.direction === 'both' ? ((await db.run((x) => findActiveSession(x, lot.id, plate))) ? 'exit' : 'entry') : gate.direction;
+	return direction === 'entry' ? decideEntry(deps, lot, gate, capture, plate, read.confidence) : decideExit(deps, lot, gate, capture, plate, read.confidence);
+}
+
+async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number): Promise<Outcome> {
+	const { db, settings } = deps;
+	const at = capture.capturedAt;
+	const facts = await db.run(async (x) => {
+		const permits = await permitsOfPlate(x, plate, at);
+		const hits = await hotlistOfPlate(x, plate, at);
+		const occupancy = await occupancyByClass(x, lot.id);
+		const active = await findActiveSession(x, lot.id, plate);
+		return {
+			alreadyInside: active !== undefined,
+			permit: permits.some((p) => p.validFrom <= at && at < p.validUntil && p.lotIds.includes(lot.id)),
+			hotlisted: hits.length > 0,
+			hits,
+			occupied: occupancy.car ?? 0,
+			capacity: lot.capacity.car ?? 0
+		};
+	});
+	const verdict = entryVerdict(facts);
+	// already inside: starting the session anyway records the duplicate entry on the one that holds
+	// the lot (and opens after all if that session ended a moment ago)
+	if (verdict.decision !== 'open' && verdict.reason !== 'already_inside') {
+		if (verdict.reason === 'hotlist') {
+			await db.transaction(async (x) => {
+				for (const hit of facts.hits) {
+					await raiseAnomaly(x, {
+						key: { kind: 'hotlist-hit', lotId: lot.id, sessionId: `capture-${capture.id}` },
+						lotId: lot.id,
+						plate,
+						evidence: { hotlistId: hit.id, reason: hit.reason, priority: hit.priority, gateId: gate.id, captureId: capture.id, denied: true },
+						at
+					});
+				}
+			});
+		}
+		return { ...verdict, sessionId: null, amountDuePaise: 0 };
+	}
+	try {
+		const { session } = await startSession(db, { lotId: lot.id, plate, at, gateId: gate.id, confidence }, { deviceId: gate.deviceKeyId }, settings);
+		return { decision: 'open', reason: verdict.reason === 'already_inside' ? 'welcome' : verdict.reason, sessionId: session.id, amountDuePaise: 0 };
+	} catch (error) {
+		if (error instanceof AppError && error.code === 'already_parked') {
+			return { decision: 'deny', reason: 'already_inside', sessionId: error.fields?.sessionId ?? null, amountDuePaise: 0 };
+		}
+		throw error;
+	}
+}
+
+async function decideExit(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number): Promise<Outcome> {
+	const { db, settings } = deps;
+	const at = capture.capturedAt;
+	// the same car photographed again while it waits to pay: the session it was held for
+	const hold = await db.run((x) => lastPaymentHold(x, lot.id, plate, capture.receivedAt - PAYMENT_HOLD_MS));
+	if (hold?.sessionId && !(await db.run((x) => findActiveSession(x, lot.id, plate)))) {
+		const session = await db.run((x) => findSession(x, hold.sessionId!));
+		if (session && session.status === 'completed') {
+			const v = exitVerdict({ feePaise: session.feePaise ?? 0, paidPaise: session.paidPaise, permit: session.permitId !== null });
+			return { ...v, sessionId: session.id };
+		}
+	}
+	const out = await exitByPlate(db, { lotId: lot.id, plate, at, gateId: gate.id, confidence }, { deviceId: gate.deviceKeyId }, settings);
+	if (out.kind === 'ended') {
+		const s = out.session;
+		const permit = typeof s.tariffSnapshot?.permitId === 'string';
+		return { ...exitVerdict({ feePaise: s.feePaise ?? 0, paidPaise: s.paidPaise, permit }), sessionId: s.id };
+	}
+	if (out.kind === 'mismatch') return { decision: 'hold', reason: 'plate_mismatch', sessionId: out.candidates[0]?.sessionId ?? null, amountDuePaise: 0 };
+	return { decision: 'hold', reason: 'no_entry', sessionId: null, amountDuePaise: 0 };
+}
