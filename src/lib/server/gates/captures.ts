@@ -17,7 +17,7 @@ import { findActiveSession, findSession, occupancyByClass } from '../parking/ses
 import { exitByPlate, startSession, type ParkingSettings } from '../parking/sessions.ts';
 import type { ImageStore } from '../storage/storage.ts';
 import { newKey } from '../storage/storage.ts';
-import { deleteCapture, findCapture, insertCapture, lastPaymentHold, updateCapture, type CaptureRow } from './captures.repo.ts';
+import { deleteCapture, findCapture, findCaptureById, insertCapture, lastPaymentHold, updateCapture, type CaptureRow } from './captures.repo.ts';
 import { display, entryVerdict, exitVerdict, readVerdict, type Decision, type Reason, type Verdict } from './decide.ts';
 import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader, type PlateReading } from './reader.ts';
 
@@ -312,4 +312,46 @@ async function decideExit(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture
 	}
 	if (out.kind === 'mismatch') return { decision: 'hold', reason: 'plate_mismatch', sessionId: out.candidates[0]?.sessionId ?? null, amountDuePaise: 0 };
 	return { decision: 'hold', reason: 'no_entry', sessionId: null, amountDuePaise: 0 };
+}
+
+export interface CaptureView {
+	id: string;
+	gate_id: string;
+	lot_id: string;
+	captured_at: number;
+	received_at: number;
+	decision: Decision | null;
+	reason: string | null;
+	plate: string | null;
+	confidence: number | null;
+	session_id: string | null;
+	amount_due: number | null;
+	/** a short-lived link to the photo (null once the retention job removed it) */
+	image_url: string | null;
+}
+
+/** Seconds an operator's link to a capture photo lasts. */
+export const IMAGE_LINK_SECONDS = 300;
+
+/**
+ * A capture of a gate, with a short-lived link to its photo, for the operator resolving a hold.
+ * @throws {AppError} 404
+ */
+export async function captureView(db: Database, images: ImageStore, gateId: string, captureId: string): Promise<CaptureView> {
+	const row = await db.run((x) => findCaptureById(x, captureId));
+	if (!row || row.gateId !== gateId) throw notFound('The capture');
+	return {
+		id: row.id,
+		gate_id: row.gateId,
+		lot_id: row.lotId,
+		captured_at: row.capturedAt,
+		received_at: row.receivedAt,
+		decision: row.decision,
+		reason: row.reason,
+		plate: row.plate,
+		confidence: row.confidence,
+		session_id: row.sessionId,
+		amount_due: row.amountDuePaise,
+		image_url: row.imageKey ? await images.presignGet(row.imageKey, IMAGE_LINK_SECONDS) : null
+	};
 }

@@ -54,6 +54,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/gates/[id]': staffReadsAdminWrites,
 	// a gate's own device key (the service checks it is this gate's key)
 	'/api/v1/gates/[id]/captures': DEVICE,
+	'/api/v1/gates/[id]/captures/[captureId]': STAFF,
 	'/api/v1/gates/[id]/commands': { methods: { GET: DEVICE, POST: MANAGERS } },
 	'/api/v1/gates/[id]/commands/[commandId]/ack': DEVICE,
 	'/api/v1/gates/[id]/heartbeat': DEVICE,
@@ -72,12 +73,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/anomalies': STAFF,
 	'/api/v1/anomalies/[id]': staffReadsManagersWrite,
 	'/api/v1/events': STAFF,
+	'/api/v1/evidence-uploads': STAFF,
 	// local-disk images: the URL's signature is the authorisation (S3's presigned URLs, locally)
 	'/api/v1/storage/[...key]': PUBLIC,
 	// the original JSON API: any signed-in account, as before (drivers see their own sessions)
 	'/start_session': SIGNED_IN,
 	'/end_session': SIGNED_IN,
 	'/sessions': SIGNED_IN,
+	'/upload_plate': SIGNED_IN,
 	'/anomalies': STAFF
 };
 

@@ -4,7 +4,8 @@
  */
 import { AppError } from './errors.ts';
 
-const tooLarge = (max: number) => new AppError(413, 'payload_too_large', `The body is larger than ${(max / 2 ** 20).toFixed(1)} MB.`);
+const tooLarge = (max: number) =>
+	new AppError(413, 'payload_too_large', `The body is larger than ${max >= 2 ** 20 ? `${(max / 2 ** 20).toFixed(1)} MB` : `${Math.ceil(max / 1024)} KB`}.`);
 
 /**
  * Reads the whole body, refusing it as soon as it passes `maxBytes`.
@@ -56,10 +57,11 @@ export function sniffImageType(bytes: Uint8Array): 'image/jpeg' | 'image/png' | 
  * @throws {AppError} 415 for another content type, 422 when the multipart field is missing, 413
  */
 export async function readImageBody(request: Request, maxBytes: number, field = 'image'): Promise<Uint8Array> {
-	const type = (request.headers.get('content-type') ?? '').toLowerCase();
-	if (/^image\/jpeg\s*(;|$)/.test(type)) return readLimitedBody(request, maxBytes);
-	if (/^multipart\/form-data\s*;/.test(type)) {
+	const type = request.headers.get('content-type') ?? '';
+	if (/^image\/jpeg\s*(;|$)/i.test(type)) return readLimitedBody(request, maxBytes);
+	if (/^multipart\/form-data\s*;/i.test(type)) {
 		// bounded first, then parsed: formData() on the live request would buffer any size
+		// (the type is passed on as sent: the boundary is case-sensitive)
 		const raw = await readLimitedBody(request, maxBytes + 64 * 1024);
 		let form: FormData;
 		try {

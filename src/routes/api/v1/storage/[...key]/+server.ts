@@ -35,6 +35,7 @@ export const PUT: RequestHandler = endpoint(async ({ params, url, request, local
 	// the signature covers the type and size; the request must carry exactly those
 	if (request.headers.get('content-type') !== signed.contentType) throw refused();
 	const size = Number(signed.bytes);
+	if (request.headers.has('content-length') && Number(request.headers.get('content-length')) !== size) throw refused();
 	const body = await readLimitedBody(request, size);
 	if (body.byteLength !== size) throw refused();
 	if (sniffImageType(body) !== signed.contentType) throw new AppError(415, 'unsupported_media_type', `The body is not a ${signed.contentType} image.`);
