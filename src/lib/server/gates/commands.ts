@@ -31,6 +31,11 @@ export const commandInputSchema = z.strictObject({
 });
 export type CommandInput = z.output<typeof commandInputSchema>;
 
+/** The query of the gate's long poll. */
+export const pollQuerySchema = z.object({
+	wait: z.coerce.number().int('whole seconds').min(0, `0 to ${MAX_WAIT_SECONDS} seconds`).max(MAX_WAIT_SECONDS, `0 to ${MAX_WAIT_SECONDS} seconds`).default(25)
+});
+
 export interface CommandView {
 	id: string;
 	command: 'open' | 'close';

@@ -11,6 +11,8 @@ import { hotlistInputSchema, permitInputSchema } from '../parking/permits.ts';
 import { correctSchema, endSessionSchema, paymentSchema, startSessionSchema, voidSchema } from '../parking/sessions.ts';
 import { anomalyViewSchema, gateViewSchema, hotlistViewSchema, lotViewSchema, paymentViewSchema, permitViewSchema, sessionViewSchema } from '../parking/views.ts';
 import { tariffPlanSchema } from '../../parking/index.ts';
+import { commandInputSchema, pollQuerySchema } from '../gates/commands.ts';
+import { uploadRequestSchema } from '../storage/storage.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -66,7 +68,22 @@ const OPERATIONS: Operation[] = [
 	{ method: 'get', path: '/api/v1/anomalies', summary: 'Search anomalies', tag: 'anomalies', access: STAFF, query: anomalyListQuery, response: list(anomalyViewSchema) },
 	{ method: 'get', path: '/api/v1/anomalies/{id}', summary: 'An anomaly with its evidence', tag: 'anomalies', access: STAFF, response: anomalyViewSchema },
 	{ method: 'patch', path: '/api/v1/anomalies/{id}', summary: 'Acknowledge or resolve', tag: 'anomalies', access: MANAGERS, body: reviewSchema, response: anomalyViewSchema },
-	{ method: 'get', path: '/api/v1/events', summary: 'Live events (Server-Sent Events): sessions, payments, anomalies, occupancy', tag: 'live', access: STAFF, query: eventsQuery }
+	{ method: 'get', path: '/api/v1/events', summary: 'Live events (Server-Sent Events): sessions, payments, anomalies, occupancy', tag: 'live', access: STAFF, query: eventsQuery },
+	{
+		method: 'post',
+		path: '/api/v1/gates/{id}/captures',
+		summary:
+			'A gate posts a photo (image/jpeg, or multipart "image") with Idempotency-Key and X-Capture-Time headers → {"capture_id","decision","plate","confidence","reason","session_id","amount_due","display"}; a retry with the same key gets the first answer',
+		tag: 'gates',
+		access: "the gate's device key"
+	},
+	{ method: 'get', path: '/api/v1/gates/{id}/captures/{captureId}', summary: 'A capture, with a short-lived link to its photo', tag: 'gates', access: STAFF },
+	{ method: 'get', path: '/api/v1/gates/{id}/commands', summary: "The gate's long poll: pending commands as soon as there are any (delivered until acknowledged)", tag: 'gates', access: "the gate's device key", query: pollQuerySchema },
+	{ method: 'post', path: '/api/v1/gates/{id}/commands', summary: 'Open or close a gate (audited; expires after 2 minutes)', tag: 'gates', access: MANAGERS, body: commandInputSchema, status: 201 },
+	{ method: 'post', path: '/api/v1/gates/{id}/commands/{commandId}/ack', summary: 'The gate ran a command', tag: 'gates', access: "the gate's device key", status: 204 },
+	{ method: 'post', path: '/api/v1/gates/{id}/heartbeat', summary: 'The gate is alive', tag: 'gates', access: "the gate's device key", status: 204 },
+	{ method: 'get', path: '/api/v1/gates/{id}/status', summary: 'Online (heard from within a minute) and pending commands', tag: 'gates', access: STAFF },
+	{ method: 'post', path: '/api/v1/evidence-uploads', summary: 'A presigned PUT for one evidence photo of this type and exact size', tag: 'images', access: STAFF, body: uploadRequestSchema, status: 201 }
 ];
 
 const errorSchema = {

@@ -4,6 +4,7 @@
  * upload with a presigned PUT bound to one key, one content type and one exact size, and view
  * through short-lived presigned GET URLs (local disk: the signed `/api/v1/storage/…` route).
  */
+import { z } from 'zod';
 import { newId } from '../../id.ts';
 import { AppError } from '../http/errors.ts';
 
@@ -100,3 +101,9 @@ export async function issueUpload(store: ImageStore, request: UploadRequest, now
 	const key = newKey(request.prefix, request.contentType as ImageType, now, request.scope);
 	return store.presignPut(key, { contentType: request.contentType, bytes: request.bytes }, policy.expiresInSeconds);
 }
+
+/** The body of `POST /api/v1/evidence-uploads`. */
+export const uploadRequestSchema = z.strictObject({
+	contentType: z.string().min(1).max(100),
+	bytes: z.int('a whole number of bytes').min(1, '1 byte or more')
+});

@@ -1,14 +1,11 @@
-import { z } from 'zod';
 import { endpoint, parseWith, readJson } from '$lib/server/http/api';
 import { gateOfDevice } from '$lib/server/gates/captures';
-import { commandInputSchema, issueCommand, MAX_WAIT_SECONDS, pollCommands } from '$lib/server/gates/commands';
+import { commandInputSchema, issueCommand, pollCommands, pollQuerySchema } from '$lib/server/gates/commands';
 import type { RequestHandler } from './$types';
-
-const pollSchema = z.object({ wait: z.coerce.number().int('whole seconds').min(0, `0 to ${MAX_WAIT_SECONDS} seconds`).max(MAX_WAIT_SECONDS, `0 to ${MAX_WAIT_SECONDS} seconds`).default(25) });
 
 /** The gate's long poll: `{"commands":[…]}` as soon as there are any, or empty after `wait` seconds. */
 export const GET: RequestHandler = endpoint(async ({ params, url, request, locals }) => {
-	const { wait } = parseWith(pollSchema, { wait: url.searchParams.get('wait') ?? undefined });
+	const { wait } = parseWith(pollQuerySchema, { wait: url.searchParams.get('wait') ?? undefined });
 	await gateOfDevice(locals.db, params.id, locals.device!.id);
 	const commands = await pollCommands(locals.db, params.id, wait, request.signal);
 	return Response.json({ commands }, { headers: { 'cache-control': 'no-store' } });
