@@ -5,6 +5,7 @@ import { startApp } from '$lib/server/app';
 import { authenticateRequest, clearSessionCookie } from '$lib/server/auth/request-auth';
 import { issueSetupToken } from '$lib/server/auth/setup';
 import { decide } from '$lib/server/http/access';
+import { gateJobs } from '$lib/server/gates/retention';
 import { jsonError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
 import { forbiddenPage } from '$lib/server/http/pages';
@@ -20,7 +21,7 @@ export const init: ServerInit = async () => {
 		// The one place a secret is printed: the operator needs it to claim the install.
 		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
 	}
-	startScheduler(app.db, PARKING_JOBS);
+	startScheduler(app.db, [...PARKING_JOBS, ...gateJobs(app.images)]);
 	log('info', 'started', { engine: app.db.engine });
 };
 
