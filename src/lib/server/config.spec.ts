@@ -32,7 +32,9 @@ describe('loadConfig', () => {
 		['DB_URI', 'postgres://x'],
 		['TWILIO_ACCOUNT_SID', 'not-a-sid'],
 		['TWILIO_FROM_NUMBER', '09876543210'],
-		['ORIGIN', 'parking.example.com']
+		['ORIGIN', 'parking.example.com'],
+		['LPR_WORKERS', '0'],
+		['LPR_WORKERS', 'two']
 	])('%s=%s is refused with a message naming it', (name, value) => {
 		expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
 		expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`${name}="${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": expected`));

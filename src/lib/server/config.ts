@@ -20,6 +20,7 @@ const envSchema = z.object({
 	TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 	SESSION_DAYS: z.coerce.number({ error: 'a whole number of days' }).int('a whole number of days').min(1, '1 to 365 days').max(365, '1 to 365 days').default(30),
 	OCR_CONFIDENCE_THRESHOLD: z.coerce.number({ error: 'a number from 0 to 1' }).min(0, 'a number from 0 to 1').max(1, 'a number from 0 to 1').default(0.8),
+	LPR_WORKERS: z.coerce.number({ error: 'a whole number of threads, 1 to 16' }).int('a whole number of threads, 1 to 16').min(1, 'a whole number of threads, 1 to 16').max(16, 'a whole number of threads, 1 to 16').optional(),
 	BASE_RATE_PER_HOUR: z.coerce.number({ error: 'whole rupees per hour' }).int('whole rupees per hour').min(0, 'whole rupees per hour, 0 or more').max(1_000_000, 'at most 1000000').default(50),
 	GRACE_PERIOD_MINUTES: z.coerce.number({ error: 'whole minutes' }).int('whole minutes').min(0, '0 to 1440 minutes').max(24 * 60, '0 to 1440 minutes').default(10),
 	DEFAULT_TIME_ZONE: z
@@ -72,6 +73,8 @@ export interface Config {
 	trustProxy: boolean;
 	sessionDays: number;
 	ocrConfidenceThreshold: number;
+	/** plate-reading worker threads for gate captures; undefined: cores − 1 */
+	lprWorkers: number | undefined;
 	baseRatePerHourPaise: number;
 	gracePeriodMinutes: number;
 	defaultTimeZone: string;
@@ -124,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 		trustProxy: e.TRUST_PROXY === 'true',
 		sessionDays: e.SESSION_DAYS,
 		ocrConfidenceThreshold: e.OCR_CONFIDENCE_THRESHOLD,
+		lprWorkers: e.LPR_WORKERS,
 		baseRatePerHourPaise: e.BASE_RATE_PER_HOUR * 100,
 		gracePeriodMinutes: e.GRACE_PERIOD_MINUTES,
 		defaultTimeZone: e.DEFAULT_TIME_ZONE,

@@ -8,5 +8,5 @@ import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = endpoint(async ({ request, locals }) => {
 	const image = await readImageBody(request, MAX_CAPTURE_BYTES);
-	return Response.json(await readUploadedPlate(captureReader(), image, locals.config.ocrConfidenceThreshold));
+	return Response.json(await readUploadedPlate(captureReader(locals.config.lprWorkers), image, locals.config.ocrConfidenceThreshold));
 });

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
-import type { Executor } from '../db/database.ts';
+import { affectedRows, type Executor } from '../db/database.ts';
 
 export type CaptureRow = Executor['t']['gateCaptures']['$inferSelect'];
 
@@ -23,6 +23,12 @@ export async function updateCapture(x: Executor, id: string, patch: Partial<Omit
 
 export async function deleteCapture(x: Executor, id: string): Promise<void> {
 	await x.q.delete(x.t.gateCaptures).where(eq(x.t.gateCaptures.id, id));
+}
+
+/** Releases a claim still `processing` since before `cutoff` (its request died); true when this call released it. */
+export async function releaseStaleClaim(x: Executor, id: string, cutoff: number): Promise<boolean> {
+	const t = x.t.gateCaptures;
+	return affectedRows(await x.q.delete(t).where(and(eq(t.id, id), eq(t.status, 'processing'), lt(t.updatedAt, cutoff)))) === 1;
 }
 
 /** The latest capture in a lot that held this plate for payment since `since` (a car waiting at the barrier). */

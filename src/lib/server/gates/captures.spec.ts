@@ -79,6 +79,18 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		expect(await captureRows(gate.gate.id)).toHaveLength(1);
 	});
 
+	test.skipIf(skip)('a claim left `processing` by a request that died is released by the next retry, which decides afresh', async () => {
+		const lot = await newLot();
+		const gate = await gateWithKey(tdb.db, lot.id, 'entry', now);
+		const dead = { id: `dead${n++}`.padEnd(24, 'x'), gateId: gate.gate.id, lotId: lot.id, idempotencyKey: 'crashed-1', status: 'processing' as const, capturedAt: now - 60_000, receivedAt: now - 60_000, imageKey: null, decision: null, plate: null, confidence: null, reason: null, sessionId: null, amountDuePaise: null, answer: null, updatedAt: now - 60_000 };
+		await tdb.db.run((x) => x.q.insert(x.t.gateCaptures).values(dead));
+		reader.next = good('KA02CD9999');
+		const { answer, replayed } = await post(gate, { idempotencyKey: 'crashed-1' });
+		expect(replayed).toBe(false);
+		expect(answer).toMatchObject({ decision: 'open', reason: 'welcome' });
+		expect(await captureRows(gate.gate.id)).toEqual([expect.objectContaining({ idempotencyKey: 'crashed-1', status: 'done' })]);
+	});
+
 	test.skipIf(skip)('entry rules: hotlist denies, a full lot denies all but a permit holder, a plate already inside is denied', async () => {
 		const lot = await newLot(1);
 		const gate = await gateWithKey(tdb.db, lot.id, 'entry', now);

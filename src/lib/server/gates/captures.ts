@@ -17,7 +17,7 @@ import { findActiveSession, findSession, occupancyByClass } from '../parking/ses
 import { exitByPlate, startSession, type ParkingSettings } from '../parking/sessions.ts';
 import type { ImageStore } from '../storage/storage.ts';
 import { newKey } from '../storage/storage.ts';
-import { deleteCapture, findCapture, findCaptureById, insertCapture, lastPaymentHold, updateCapture, type CaptureRow } from './captures.repo.ts';
+import { deleteCapture, findCapture, findCaptureById, insertCapture, lastPaymentHold, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
 import { display, entryVerdict, exitVerdict, readVerdict, type Decision, type Reason, type Verdict } from './decide.ts';
 import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader, type PlateReading } from './reader.ts';
 
@@ -54,6 +54,11 @@ export interface CaptureInput {
 export const CAPTURE_CLOCK = { maxPastMs: 24 * 3600_000, maxFutureMs: 5 * 60_000 } as const;
 /** Largest capture body (an ESP32-CAM's UXGA JPEG is under 1 MB). */
 export const MAX_CAPTURE_BYTES = 4 * 1024 * 1024;
+/**
+ * A claim still `processing` after this long belongs to a request that died (a crash, a restart
+ * mid-decision): the next retry releases it and decides afresh.
+ */
+export const STALE_CLAIM_MS = 30_000;
 /** A car held for payment at an exit is still the same car for this long. */
 const PAYMENT_HOLD_MS = 30 * 60_000;
 
@@ -83,12 +88,15 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 			'x-capture-time': `within 24 hours before and 5 minutes after ${new Date(now).toISOString()}`
 		});
 	}
-	await db.run((x) => updateGate(x, gate.id, { lastHeartbeatAt: now }));
+	// contact, written at most every 10 s: a busy gate shouldn't add a write to every capture
+	if (gate.lastHeartbeatAt === null || now - gate.lastHeartbeatAt >= 10_000) await db.run((x) => updateGate(x, gate.id, { lastHeartbeatAt: now }));
 	const seen = await db.run((x) => findCapture(x, gate.id, input.idempotencyKey));
-	if (seen) return { answer: await answerOf(db, seen), replayed: true };
+	const released = seen?.status === 'processing' && seen.updatedAt < now - STALE_CLAIM_MS && (await db.run((x) => releaseStaleClaim(x, seen.id, now - STALE_CLAIM_MS)));
+	if (seen && !released) return { answer: await answerOf(db, seen), replayed: true };
 
 	checkImage(input.image);
-	const read = await readPlate(deps.reader, input.image, (await lotOf(db, gate)).country);
+	const lot = await lotOf(db, gate);
+	const read = await readPlate(deps.reader, input.image, lot.country);
 
 	const claim: CaptureRow = {
 		id: newId(),
@@ -129,13 +137,12 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 
 	let outcome: Outcome;
 	try {
-		outcome = await decide(deps, gate, claim, read);
+		outcome = await decide(deps, lot, gate, claim, read);
 	} catch (error) {
 		// nothing was decided: let the gate's retry start afresh (the image stays for the record)
 		await db.run((x) => deleteCapture(x, claim.id));
 		throw error;
 	}
-	const lot = await lotOf(db, gate);
 	const answer: CaptureAnswer = {
 		capture_id: claim.id,
 		decision: outcome.decision,
@@ -221,9 +228,8 @@ interface Outcome extends Verdict {
 	amountDuePaise: number;
 }
 
-async function decide(deps: CaptureDeps, gate: GateRow, capture: CaptureRow, read: PlateReading): Promise<Outcome> {
+async function decide(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, read: PlateReading): Promise<Outcome> {
 	const { db, settings } = deps;
-	const lot = await lotOf(db, gate);
 	const at = capture.capturedAt;
 	const held = readVerdict(read, settings.ocrConfidenceThreshold);
 	if (held || !read.plate) {

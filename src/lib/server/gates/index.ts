@@ -4,7 +4,8 @@ import type { CaptureReader } from './reader.ts';
 
 let shared: ReaderPool | undefined;
 
-export function captureReader(): CaptureReader {
-	shared ??= new ReaderPool();
+/** @param size worker threads, on first use only (default: cores − 1) */
+export function captureReader(size?: number): CaptureReader {
+	shared ??= new ReaderPool({ size });
 	return shared;
 }

@@ -29,7 +29,7 @@ export const POST: RequestHandler = endpoint(async ({ params, request, locals })
 	await gateOfDevice(locals.db, params.id, locals.device!.id);
 	const image = await readImageBody(request, MAX_CAPTURE_BYTES);
 	const { answer, replayed } = await handleCapture(
-		{ db: locals.db, images: locals.images, reader: captureReader(), settings: locals.parking },
+		{ db: locals.db, images: locals.images, reader: captureReader(locals.config.lprWorkers), settings: locals.parking },
 		{ gateId: params.id, deviceId: locals.device!.id, idempotencyKey: headers['idempotency-key'], capturedAt: headers['x-capture-time'], image }
 	);
 	return Response.json(answer, { headers: replayed ? { 'idempotent-replayed': 'true' } : {} });
