@@ -124,6 +124,7 @@ test('exit: held at the barrier, the operator settles it and opens; the long pol
 	expect((await request.post(`/api/v1/gates/${exit.id}/commands/${command.id}/ack`, { headers: bearer(exit.key) })).status()).toBe(204);
 	expect((await (await request.get(`/api/v1/gates/${exit.id}/commands?wait=0`, { headers: bearer(exit.key) })).json()).commands).toEqual([]);
 
+	expect((await request.post(`/api/v1/gates/${exit.id}/heartbeat`, { headers: bearer(exit.key), data: { uptime: 12 } })).status()).toBe(204);
 	const status = await (await request.get(`/api/v1/gates/${exit.id}/status`, { headers: operator })).json();
 	expect(status).toMatchObject({ gate_id: exit.id, online: true, pending_commands: 0 });
 	// a patrol may look, but only managers command a gate; a gate can't command itself
