@@ -8,8 +8,10 @@ import { anomalies } from '../parking/anomalies.ts';
 import { createLot, type Lot } from '../parking/lots.ts';
 import { addToHotlist, createPermit } from '../parking/permits.ts';
 import { paySession, startSession, type ParkingSettings } from '../parking/sessions.ts';
+import { startS3Server } from '../../../../tests/support/s3-server.ts';
 import { LocalImageStore } from '../storage/local.ts';
-import { handleCapture, type CaptureDeps, type CaptureInput } from './captures.ts';
+import { S3ImageStore } from '../storage/s3.ts';
+import { captureView, handleCapture, type CaptureDeps, type CaptureInput } from './captures.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { gateWithKey, jpegDeclaring, ScriptedReader, testJpeg } from './testing.ts';
 
@@ -159,6 +161,26 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		expect(entered.answer).toMatchObject({ decision: 'open', reason: 'welcome' });
 		now += 5 * MIN;
 		expect((await post(both)).answer).toMatchObject({ decision: 'open', reason: 'free', session_id: entered.answer.session_id });
+	});
+
+	test.skipIf(skip)('images in S3: the photo goes to the bucket, and staff get it through a short-lived presigned GET', async () => {
+		const s3 = await startS3Server();
+		try {
+			const lot = await newLot();
+			const gate = await gateWithKey(tdb.db, lot.id, 'entry', now);
+			reader.next = good('KA09CC0009');
+			const store = new S3ImageStore(s3.config);
+			const { answer } = await handleCapture({ ...deps(), images: store, now: () => Date.now() }, { gateId: gate.gate.id, deviceId: gate.deviceId, idempotencyKey: 's3-1', capturedAt: Date.now(), image: JPEG });
+			const view = await captureView(tdb.db, store, gate.gate.id, answer.capture_id);
+			expect(view).toMatchObject({ id: answer.capture_id, decision: 'open', plate: 'KA09CC0009', session_id: answer.session_id });
+			expect(view.image_url).toMatch(new RegExp(`^${s3.url}/spms-test/captures/.*X-Amz-Expires=300`));
+			const res = await fetch(view.image_url!);
+			expect(res.status).toBe(200);
+			expect(new Uint8Array(await res.arrayBuffer())).toEqual(JPEG);
+			await expect(captureView(tdb.db, store, 'another-gate', answer.capture_id)).rejects.toMatchObject({ status: 404 });
+		} finally {
+			await s3.stop();
+		}
 	});
 
 	test.skipIf(skip)('bad input is refused before anything is stored', async () => {
