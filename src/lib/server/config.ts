@@ -73,7 +73,7 @@ export interface Config {
 	trustProxy: boolean;
 	sessionDays: number;
 	ocrConfidenceThreshold: number;
-	/** plate-reading worker threads for gate captures; undefined: cores − 1 */
+	/** plate-reading worker threads for gate captures; undefined: sized to the machine */
 	lprWorkers: number | undefined;
 	baseRatePerHourPaise: number;
 	gracePeriodMinutes: number;

@@ -4,10 +4,10 @@ import { jpegDeclaring, testJpeg } from './testing.ts';
 
 test.each([
 	[1, 1],
-	[2, 1],
+	[2, 2],
 	[4, 3],
 	[16, 4]
-])('%i cores → %i reader threads (one core left to the event loop)', (cores, size) => expect(defaultPoolSize(cores)).toBe(size));
+])('%i cores → %i reader threads', (cores, size) => expect(defaultPoolSize(cores)).toBe(size));
 
 describe('the reader pool (real workers, real models)', () => {
 	let pool: ReaderPool;
