@@ -10,8 +10,10 @@
  * so that whatever the models read opens or denies and the session path is exercised; with the
  * real threshold and models still in training nearly every capture is a hold).
  *
- * Photos: the scenes of ../shared/datasets/intl-openlpr-scenes when present (real cars and
- * plates), else synthetic JPEGs.
+ * Photos: --scenes DIR, a folder with labels.jsonl in the datasets' format (e.g. the synthetic
+ * test set of `/usr/bin/python3 models/synth_testset.py DIR --n 200`: cars with known plates, so
+ * the bench also says how many reads were right); else the scenes of
+ * ../shared/datasets/intl-openlpr-scenes (real cars; most plates unlabelled); else synthetic JPEGs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +29,8 @@ const { values } = parseArgs({
 		retry: { type: 'string', default: '0.1' },
 		engine: { type: 'string', default: 'mysql' },
 		threshold: { type: 'string', default: '0' },
-		photos: { type: 'string', default: '200' }
+		photos: { type: 'string', default: '200' },
+		scenes: { type: 'string' }
 	}
 });
 const gateCount = Number(values.gates);
@@ -36,23 +39,37 @@ const seconds = Number(values.seconds);
 const retryShare = Number(values.retry);
 const engine = values.engine as 'mysql' | 'sqlite';
 
-function loadPhotos(limit: number): { source: string; photos: Buffer[] } {
+interface Photo {
+	bytes: Buffer;
+	/** the plates in it, when known */
+	plates: string[];
+}
+
+function loadPhotos(limit: number, scenes: string | undefined): { source: string; photos: Photo[] } {
+	if (scenes) {
+		const rows = readFileSync(join(scenes, 'labels.jsonl'), 'utf8').trim().split('\n').slice(0, limit).map((l) => JSON.parse(l) as { image: string; plates: Array<{ text: string | null }> });
+		return {
+			source: `${rows.length} scenes with known plates from ${scenes}`,
+			photos: rows.map((r) => ({ bytes: readFileSync(join(scenes, r.image)), plates: r.plates.map((p) => p.text).filter((t): t is string => t !== null) }))
+		};
+	}
 	const dir = join(root, '../shared/datasets/intl-openlpr-scenes/images');
 	if (existsSync(dir)) {
 		const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().slice(0, limit);
-		if (files.length) return { source: `${files.length} scenes from intl-openlpr-scenes`, photos: files.map((f) => readFileSync(join(dir, f))) };
+		if (files.length) return { source: `${files.length} scenes from intl-openlpr-scenes`, photos: files.map((f) => ({ bytes: readFileSync(join(dir, f)), plates: [] })) };
 	}
-	return { source: `${limit} synthetic 640×480 JPEGs`, photos: Array.from({ length: limit }, (_, i) => Buffer.from(testJpeg(640, 480, i))) };
+	return { source: `${limit} synthetic 640×480 JPEGs`, photos: Array.from({ length: limit }, (_, i) => ({ bytes: Buffer.from(testJpeg(640, 480, i)), plates: [] })) };
 }
 
 interface Post {
 	key: string;
+	photo: Photo;
 	latency: number;
 	status: number;
 	body: string;
 }
 
-const { source, photos } = loadPhotos(Number(values.photos));
+const { source, photos } = loadPhotos(Number(values.photos), values.scenes);
 console.log(`bench:gates — ${gateCount} gates, ${rate} captures/s for ${seconds} s, ${Math.round(retryShare * 100)}% retried, ${engine}, OCR_CONFIDENCE_THRESHOLD=${values.threshold}; ${source}; ${machine()}`);
 const server = await startServer(engine, 4196, { OCR_CONFIDENCE_THRESHOLD: values.threshold });
 try {
@@ -69,18 +86,18 @@ try {
 		const gate = await api(`/api/v1/lots/${lot.id}/gates`, { name: `Gate ${i}`, direction: 'both', deviceKeyId: key.id });
 		gates.push({ id: gate.id, key: key.key });
 	}
-	const post = async (gate: { id: string; key: string }, key: string, photo: Buffer): Promise<Post> => {
+	const post = async (gate: { id: string; key: string }, key: string, photo: Photo): Promise<Post> => {
 		const t = performance.now();
 		try {
 			const res = await fetch(`${server.url}/api/v1/gates/${gate.id}/captures`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${gate.key}`, 'content-type': 'image/jpeg', 'idempotency-key': key, 'x-capture-time': String(Date.now()) },
-				body: photo
+				body: photo.bytes
 			});
 			const body = await res.text();
-			return { key, latency: performance.now() - t, status: res.status, body };
+			return { key, photo, latency: performance.now() - t, status: res.status, body };
 		} catch (error) {
-			return { key, latency: performance.now() - t, status: 0, body: String(error) };
+			return { key, photo, latency: performance.now() - t, status: 0, body: String(error) };
 		}
 	};
 	// warm-up: the reader pool starts on the first capture (models, OpenCV), connections, JIT
@@ -116,6 +133,8 @@ try {
 	for (const p of ok) byKey.set(p.key, [...(byKey.get(p.key) ?? []), p.body]);
 	const mismatched = [...byKey.values()].filter((bodies) => new Set(bodies).size > 1).length;
 	const answers = [...byKey.values()].map((b) => JSON.parse(b[0]!) as { decision: string; reason: string; session_id: string | null });
+	const labelled = ok.filter((p) => p.photo.plates.length > 0);
+	const readRight = labelled.filter((p) => p.photo.plates.includes((JSON.parse(p.body) as { plate: string | null }).plate ?? '')).length;
 	const decisions: Record<string, number> = {};
 	for (const a of answers) decisions[`${a.decision}/${a.reason}`] = (decisions[`${a.decision}/${a.reason}`] ?? 0) + 1;
 	// every session in the lot must be one that exactly one capture's answer says it started
@@ -128,6 +147,7 @@ try {
 
 	console.log(`\n${posts.length} posts (${total} captures + ${retried.size} retries) in ${elapsed.toFixed(1)} s`);
 	console.log(`decisions: ${Object.entries(decisions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	if (labelled.length) console.log(`plates read right: ${readRight} of ${labelled.length} answers for photos with known plates`);
 	console.log('\n| p50 ms | p95 ms | p99 ms | max ms | errors | retry replies differing | sessions | duplicate sessions |');
 	console.log('|---|---|---|---|---|---|---|---|');
 	console.log(`| ${quantile(latencies, 0.5).toFixed(0)} | ${quantile(latencies, 0.95).toFixed(0)} | ${quantile(latencies, 0.99).toFixed(0)} | ${Math.max(...latencies).toFixed(0)} | ${errors.length} | ${mismatched} | ${sessions.total} | ${duplicates} |`);
