@@ -88,7 +88,8 @@ test('a capture posted as a gate posts it, retried five times: one answer, at mo
 	expect(photo.headers()['content-type']).toBe('image/jpeg');
 	expect(Buffer.from(await photo.body()).equals(Buffer.from(image))).toBe(true);
 	// the link is bound to its key and signature
-	expect((await request.get(image_url.replace(/signature=./, 'signature=0'))).status()).toBe(403);
+	const tampered = image_url.replace(/signature=(.)/, (_: string, c: string) => `signature=${c === '0' ? '1' : '0'}`);
+	expect((await request.get(tampered)).status()).toBe(403);
 });
 
 test('exit: held at the barrier, the operator settles it and opens; the long poll delivers the command once acknowledged', async ({ request }) => {
@@ -131,6 +132,23 @@ test('exit: held at the barrier, the operator settles it and opens; the long pol
 	const patrol = bearer(await tokenFor(request, createUser(test.info().project.use.baseURL, 'patrol')));
 	await errorOf(await request.post(`/api/v1/gates/${exit.id}/commands`, { headers: patrol, data: { command: 'open', reason: 'x y z' } }), 403);
 	await errorOf(await request.post(`/api/v1/gates/${exit.id}/commands`, { headers: bearer(exit.key), data: { command: 'open', reason: 'x y z' } }), 401);
+});
+
+test('an operator resolves a held entry with the plate read off the photo: a session, and an open command for the gate', async ({ request }) => {
+	const gate = await newGate(request, 'entry');
+	const res = await request.post(`/api/v1/gates/${gate.id}/captures`, { headers: captureHeaders(gate, `hold-${run}`), data: Buffer.from(testJpeg(640, 480, 13)) });
+	const answer = await res.json();
+	test.skip(answer.decision !== 'hold', `the models read ${answer.plate} at ${answer.confidence}: nothing to resolve`);
+	const waiting = await (await request.get(`/api/v1/gates/${gate.id}/captures?decision=hold&unresolved=true`, { headers: operator })).json();
+	expect(waiting.items.map((c: { id: string }) => c.id)).toEqual([answer.capture_id]);
+	const plate = `KA10AB${1000 + Math.floor(Math.random() * 8999)}`;
+	const resolved = await request.post(`/api/v1/gates/${gate.id}/captures/${answer.capture_id}/resolve`, { headers: operator, data: { plate, reason: 'read on the photo' } });
+	expect(resolved.status(), await resolved.text()).toBe(201);
+	const { command, session_id } = await resolved.json();
+	expect(await (await request.get(`/api/v1/sessions/${session_id}`, { headers: operator })).json()).toMatchObject({ plate, status: 'active' });
+	expect((await (await request.get(`/api/v1/gates/${gate.id}/commands?wait=0`, { headers: bearer(gate.key) })).json()).commands).toEqual([command]);
+	await errorOf(await request.post(`/api/v1/gates/${gate.id}/captures/${answer.capture_id}/resolve`, { headers: operator, data: { plate, reason: 'read on the photo' } }), 409, 'already_resolved');
+	expect((await (await request.get(`/api/v1/gates/${gate.id}/captures?decision=hold&unresolved=true`, { headers: operator })).json()).items).toEqual([]);
 });
 
 test('the original POST /upload_plate answers {"plate","confidence"}', async ({ request }) => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, lt, notExists } from 'drizzle-orm';
 import { affectedRows, type Executor } from '../db/database.ts';
 
 export type CaptureRow = Executor['t']['gateCaptures']['$inferSelect'];
@@ -48,4 +48,20 @@ export async function lastPaymentHold(x: Executor, lotId: string, plate: string,
 export async function capturesWithImagesBefore(x: Executor, lotId: string, before: number, limit: number): Promise<CaptureRow[]> {
 	const t = x.t.gateCaptures;
 	return x.q.select().from(t).where(and(eq(t.lotId, lotId), lt(t.receivedAt, before), isNotNull(t.imageKey))).orderBy(asc(t.receivedAt)).limit(limit);
+}
+
+export interface CaptureFilter {
+	decision?: 'open' | 'deny' | 'hold';
+	/** only captures no command was issued for yet (holds still waiting for a person) */
+	unresolved?: boolean;
+}
+
+/** A gate's captures, newest first. */
+export async function listCaptures(x: Executor, gateId: string, filter: CaptureFilter, limit: number): Promise<CaptureRow[]> {
+	const t = x.t.gateCaptures;
+	const c = x.t.gateCommands;
+	const where = [eq(t.gateId, gateId), eq(t.status, 'done')];
+	if (filter.decision) where.push(eq(t.decision, filter.decision));
+	if (filter.unresolved) where.push(notExists(x.q.select({ id: c.id }).from(c).where(eq(c.captureId, t.id))));
+	return x.q.select().from(t).where(and(...where)).orderBy(desc(t.receivedAt), desc(t.id)).limit(limit);
 }

@@ -33,3 +33,8 @@ export async function ackCommand(x: Executor, id: string, now: number): Promise<
 	const t = x.t.gateCommands;
 	await x.q.update(t).set({ ackedAt: now }).where(and(eq(t.id, id), isNull(t.ackedAt)));
 }
+
+/** The command issued for a capture, if any (a capture is resolved once). */
+export async function findCommandForCapture(x: Executor, captureId: string): Promise<CommandRow | undefined> {
+	return (await x.q.select().from(x.t.gateCommands).where(eq(x.t.gateCommands.captureId, captureId)).limit(1))[0];
+}

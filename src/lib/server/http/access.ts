@@ -53,8 +53,9 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/lots/[id]/tariffs/[vehicleClass]': ADMIN,
 	'/api/v1/gates/[id]': staffReadsAdminWrites,
 	// a gate's own device key (the service checks it is this gate's key)
-	'/api/v1/gates/[id]/captures': DEVICE,
+	'/api/v1/gates/[id]/captures': { methods: { GET: STAFF, POST: DEVICE } },
 	'/api/v1/gates/[id]/captures/[captureId]': STAFF,
+	'/api/v1/gates/[id]/captures/[captureId]/resolve': MANAGERS,
 	'/api/v1/gates/[id]/commands': { methods: { GET: DEVICE, POST: MANAGERS } },
 	'/api/v1/gates/[id]/commands/[commandId]/ack': DEVICE,
 	'/api/v1/gates/[id]/heartbeat': DEVICE,

@@ -12,6 +12,7 @@ import { correctSchema, endSessionSchema, paymentSchema, startSessionSchema, voi
 import { anomalyViewSchema, gateViewSchema, hotlistViewSchema, lotViewSchema, paymentViewSchema, permitViewSchema, sessionViewSchema } from '../parking/views.ts';
 import { tariffPlanSchema } from '../../parking/index.ts';
 import { commandInputSchema, pollQuerySchema } from '../gates/commands.ts';
+import { captureListQuery, resolveSchema } from '../gates/holds.ts';
 import { uploadRequestSchema } from '../storage/storage.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -77,7 +78,17 @@ const OPERATIONS: Operation[] = [
 		tag: 'gates',
 		access: "the gate's device key"
 	},
+	{ method: 'get', path: '/api/v1/gates/{id}/captures', summary: "A gate's recent captures (decision=hold&unresolved=true: cars waiting for a person)", tag: 'gates', access: STAFF, query: captureListQuery },
 	{ method: 'get', path: '/api/v1/gates/{id}/captures/{captureId}', summary: 'A capture, with a short-lived link to its photo', tag: 'gates', access: STAFF },
+	{
+		method: 'post',
+		path: '/api/v1/gates/{id}/captures/{captureId}/resolve',
+		summary: 'Let a held car through with the corrected plate: starts (entry) or ends (exit, must be paid) the session and opens the gate',
+		tag: 'gates',
+		access: MANAGERS,
+		body: resolveSchema,
+		status: 201
+	},
 	{ method: 'get', path: '/api/v1/gates/{id}/commands', summary: "The gate's long poll: pending commands as soon as there are any (delivered until acknowledged)", tag: 'gates', access: "the gate's device key", query: pollQuerySchema },
 	{ method: 'post', path: '/api/v1/gates/{id}/commands', summary: 'Open or close a gate (audited; expires after 2 minutes)', tag: 'gates', access: MANAGERS, body: commandInputSchema, status: 201 },
 	{ method: 'post', path: '/api/v1/gates/{id}/commands/{commandId}/ack', summary: 'The gate ran a command', tag: 'gates', access: "the gate's device key", status: 204 },

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { endpoint, parseWith } from '$lib/server/http/api';
 import { readImageBody } from '$lib/server/http/body';
 import { captureReader } from '$lib/server/gates';
-import { gateOfDevice, handleCapture, MAX_CAPTURE_BYTES } from '$lib/server/gates/captures';
+import { captureView, gateOfDevice, handleCapture, MAX_CAPTURE_BYTES } from '$lib/server/gates/captures';
+import { captureListQuery, gateCaptures } from '$lib/server/gates/holds';
 import type { RequestHandler } from './$types';
 
 const headersSchema = z.object({
@@ -33,4 +34,11 @@ export const POST: RequestHandler = endpoint(async ({ params, request, locals })
 		{ gateId: params.id, deviceId: locals.device!.id, idempotencyKey: headers['idempotency-key'], capturedAt: headers['x-capture-time'], image }
 	);
 	return Response.json(answer, { headers: replayed ? { 'idempotent-replayed': 'true' } : {} });
+});
+
+/** Staff: a gate's recent captures, newest first (`?decision=hold&unresolved=true`: cars waiting for a person). */
+export const GET: RequestHandler = endpoint(async ({ params, url, locals }) => {
+	const q = parseWith(captureListQuery, Object.fromEntries(url.searchParams));
+	const rows = await gateCaptures(locals.db, params.id, { decision: q.decision, unresolved: q.unresolved }, q.limit);
+	return Response.json({ items: await Promise.all(rows.map((r) => captureView(locals.db, locals.images, params.id, r.id))) });
 });
