@@ -307,5 +307,6 @@ export const gateCommands = mysqlTable(
 		deliveredAt: ms('delivered_at'),
 		ackedAt: ms('acked_at')
 	},
-	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt)]
+	// one command per capture: a held car is let through once, however many operators click
+	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt), uniqueIndex('gate_commands_capture_uq').on(t.captureId)]
 );

@@ -318,5 +318,6 @@ export const gateCommands = sqliteTable(
 		deliveredAt: integer('delivered_at'),
 		ackedAt: integer('acked_at')
 	},
-	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt)]
+	// one command per capture: a held car is let through once, however many operators click
+	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt), uniqueIndex('gate_commands_capture_uq').on(t.captureId)]
 );

@@ -9,8 +9,8 @@ import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import { newId } from '../../id.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
-import type { Database } from '../db/database.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { isUniqueViolation, type Database } from '../db/database.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
 import { appendEvent } from '../parking/events.repo.ts';
 import { findGate, updateGate, type GateRow } from '../parking/lots.repo.ts';
 import { findCaptureById } from './captures.repo.ts';
@@ -52,8 +52,8 @@ const issued = new EventEmitter();
 issued.setMaxListeners(0);
 
 /**
- * Issues a command to a gate, audited.
- * @throws {AppError} 404 gate or capture, 422 a capture of another gate
+ * Issues a command to a gate, audited. A capture gets one command at most (a unique index).
+ * @throws {AppError} 404 gate or capture, 422 a capture of another gate, 409 `already_resolved`
  */
 export async function issueCommand(db: Database, gateId: string, input: CommandInput, actorUserId: string, now: number): Promise<CommandView> {
 	const row = await db.transaction(async (x) => {
@@ -69,6 +69,9 @@ export async function issueCommand(db: Database, gateId: string, input: CommandI
 		await recordAudit(x, { at: now, actorUserId, action: `gate.${input.command}`, entity: 'gate', entityId: gateId, details: { commandId: command.id, reason: input.reason, captureId: input.captureId ?? null } });
 		await appendEvent(x, { lotId: gate.lotId, type: 'gate.command', payload: { gateId, commandId: command.id, command: input.command, captureId: input.captureId ?? null }, at: now });
 		return command;
+	}).catch((error: unknown) => {
+		if (input.captureId && isUniqueViolation(error)) throw conflict('already_resolved', 'A command was issued for this capture already.');
+		throw error;
 	});
 	issued.emit(gateId);
 	return view(row);

@@ -56,6 +56,16 @@ describe.each(ENGINES)('resolving held captures on %s', async (engine) => {
 		await expect(resolveHold(tdb.db, settings, g.gate.id, held.capture_id, { reason: 'again please' }, 'op-1', now + MIN)).rejects.toMatchObject({ status: 409, code: 'already_resolved' });
 	});
 
+	test.skipIf(skip)('two operators resolving one exit hold at once: one open command, the other told it is resolved', async () => {
+		const g = await setup('exit');
+		await startSession(tdb.db, { lotId: g.lot.id, plate: 'KA04GH0004', at: now - 5 * MIN }, { userId: null }, settings);
+		const held = await capture(g, { plate: 'KA04GH0004', confidence: 0.5 });
+		const results = await Promise.allSettled([1, 2, 3].map((i) => resolveHold(tdb.db, settings, g.gate.id, held.capture_id, { plate: 'KA04GH0004', reason: `operator ${i} checked` }, `op-${i}`, now)));
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toMatchObject({ status: 409 });
+		expect(await pollCommands(tdb.db, g.gate.id, 0, undefined, () => now)).toHaveLength(1);
+	});
+
 	test.skipIf(skip)('no plate read and none given is refused; another gate or an unknown capture is 404', async () => {
 		const g = await setup('entry');
 		const held = await capture(g, { plate: null, confidence: 0 });

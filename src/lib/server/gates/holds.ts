@@ -73,6 +73,8 @@ export async function resolveHold(db: Database, settings: ParkingSettings, gateI
 	if (held && held.status === 'completed' && !inside) return paidOrRefused(held, open);
 	const out = await exitByPlate(db, { lotId: gate.lotId, plate, at: capture.capturedAt, gateId }, actor, settings);
 	if (out.kind === 'mismatch') throw new AppError(409, 'plate_mismatch', `${plate} is not parked; did you mean ${out.candidates.map((c) => c.plate).join(' or ')}?`, { candidates: out.candidates.map((c) => c.plate).join(',') });
+	// another operator resolved it a moment ago (ending the session this one looked for)
+	if (out.kind === 'no_entry' && (await db.run((x) => findCommandForCapture(x, captureId)))) throw conflict('already_resolved', 'This capture was resolved already.');
 	if (out.kind === 'no_entry') throw new AppError(409, 'no_entry', `${plate} has no session in this lot: open by hand with a reason if it should leave.`);
 	await db.run((x) => updateCapture(x, capture.id, { plate, sessionId: out.session.id, updatedAt: now }));
 	return paidOrRefused(out.session, open);

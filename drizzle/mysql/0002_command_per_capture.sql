@@ -1,0 +1,1 @@
+ALTER TABLE `gate_commands` ADD CONSTRAINT `gate_commands_capture_uq` UNIQUE(`capture_id`);

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `gate_commands_capture_uq` ON `gate_commands` (`capture_id`);
