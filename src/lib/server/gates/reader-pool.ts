@@ -46,12 +46,21 @@ export function defaultPoolSize(cores = availableParallelism()): number {
 }
 
 /**
- * The worker's file. From the source tree (dev, tests) it sits beside this module; the built
- * server is bundled, so there it is found under the app's root (`npm start` runs from it).
+ * The worker's file: plain Node TypeScript that imports the lpr modules, so it always runs from
+ * the source tree. In dev and tests it sits beside this module; the built server is bundled into
+ * `build/server/chunks/chunks/`, so there it is found from the repository root — four folders up
+ * from the chunk, or the working directory (`npm start` runs from the root).
+ * @throws Error when the source tree is not there
  */
 export function workerFile(): string {
-	const beside = fileURLToPath(new URL('./reader-worker.ts', import.meta.url));
-	return existsSync(beside) ? beside : resolve(process.cwd(), 'src/lib/server/gates/reader-worker.ts');
+	const candidates = [
+		fileURLToPath(new URL('./reader-worker.ts', import.meta.url)),
+		fileURLToPath(new URL('../../../../src/lib/server/gates/reader-worker.ts', import.meta.url)),
+		resolve(process.cwd(), 'src/lib/server/gates/reader-worker.ts')
+	];
+	const found = candidates.find((f) => existsSync(f));
+	if (!found) throw new Error(`the plate reader's worker is not at any of ${candidates.join(', ')}: run the server from the repository`);
+	return found;
 }
 
 export class ReaderPool implements CaptureReader {
