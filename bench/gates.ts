@@ -142,6 +142,7 @@ try {
 	const warmAnswers = warm.filter((p) => p.status === 200).map((p) => JSON.parse(p.body) as (typeof answers)[number]);
 	const opened = new Set([...started_(answers), ...started_(warmAnswers)]);
 	const sessions = await fetch(`${server.url}/api/v1/sessions?lotId=${lot.id}&limit=1`, { headers: { authorization: admin.authorization } }).then((r) => r.json());
+	if (typeof sessions.total !== "number") throw new Error(`the session count could not be read: ${JSON.stringify(sessions).slice(0, 300)}`);
 	const duplicates = (sessions.total as number) - opened.size;
 	const latencies = ok.map((p) => p.latency);
 
