@@ -9,6 +9,7 @@ import { checkImageSize, ImageError } from '../../lpr/image-header.ts';
 import { newId } from '../../id.ts';
 import { isUniqueViolation, type Database } from '../db/database.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
+import { log } from '../log.ts';
 import { raiseAnomaly } from '../parking/anomalies.ts';
 import { appendEvent } from '../parking/events.repo.ts';
 import { findGate, findLot, updateGate, type GateRow, type LotRow } from '../parking/lots.repo.ts';
@@ -131,6 +132,7 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 		await deps.images.put(imageKey, input.image, 'image/jpeg');
 		claim.imageKey = imageKey;
 	} catch (error) {
+		log('error', 'capture image not stored', { gate_id: gate.id, capture_id: claim.id, error: String(error) });
 		await db.run((x) => deleteCapture(x, claim.id));
 		throw new AppError(503, 'storage_unavailable', 'The image could not be stored; try again.', undefined, { 'retry-after': '2' });
 	}
