@@ -163,15 +163,16 @@ test('the original POST /upload_plate answers {"plate","confidence"}', async ({ 
 
 test('an evidence photo goes straight to storage with a presigned PUT bound to its type and size', async ({ request }) => {
 	const photo = Buffer.from(testJpeg(64, 48));
-	const issued = await request.post('/api/v1/evidence-uploads', { headers: operator, data: { contentType: 'image/jpeg', bytes: photo.length } });
+	const issued = await request.post('/api/v1/evidence-uploads', { headers: operator, data: { lotId, contentType: 'image/jpeg', bytes: photo.length } });
 	expect(issued.status(), await issued.text()).toBe(201);
 	const upload = await issued.json();
-	expect(upload.key).toMatch(/^evidence\//);
+	expect(upload.key.startsWith(`evidence/${lotId}/`)).toBe(true);
 	await errorOf(await request.put(upload.url, { headers: { 'content-type': 'image/png' }, data: photo }), 403);
 	await errorOf(await request.put(upload.url, { headers: upload.headers, data: Buffer.concat([photo, photo]) }), 403);
 	expect((await request.put(upload.url, { headers: upload.headers, data: photo })).status()).toBe(200);
-	await errorOf(await request.post('/api/v1/evidence-uploads', { headers: operator, data: { contentType: 'text/html', bytes: 10 } }), 415);
-	await errorOf(await request.post('/api/v1/evidence-uploads', { headers: operator, data: { contentType: 'image/jpeg', bytes: 50 * 2 ** 20 } }), 413);
+	await errorOf(await request.post('/api/v1/evidence-uploads', { headers: operator, data: { lotId, contentType: 'text/html', bytes: 10 } }), 415);
+	await errorOf(await request.post('/api/v1/evidence-uploads', { headers: operator, data: { lotId, contentType: 'image/jpeg', bytes: 50 * 2 ** 20 } }), 413);
+	await errorOf(await request.post('/api/v1/evidence-uploads', { headers: operator, data: { lotId: 'no-such-lot', contentType: 'image/jpeg', bytes: 10 } }), 404);
 });
 
 test('bad captures: a clear 4xx in the JSON error shape, and nothing stored', async ({ request }) => {

@@ -7,7 +7,8 @@ import { createTestDatabase, ENGINES, mariadbAvailable, type TestDatabase } from
 import { createLot } from '../parking/lots.ts';
 import { LocalImageStore } from '../storage/local.ts';
 import { handleCapture } from './captures.ts';
-import { pruneCaptureImages } from './retention.ts';
+import { newKey } from '../storage/storage.ts';
+import { pruneCaptureImages, pruneEvidence } from './retention.ts';
 import { gateWithKey, ScriptedReader, testJpeg } from './testing.ts';
 
 const DAY = 24 * 60 * 60_000;
@@ -48,5 +49,19 @@ describe.each(ENGINES)('capture image retention on %s', async (engine) => {
 		expect((await row(ids['short-new']!)).imageKey).not.toBeNull();
 		expect((await row(ids['long-old']!)).imageKey).not.toBeNull();
 		expect(await pruneCaptureImages(tdb.db, images, T0 + 30 * DAY)).toBe(0);
+	});
+
+	test.skipIf(skip)('evidence photos: whole days past the lot\'s retention are deleted, the rest kept', async () => {
+		const images = new LocalImageStore(dir);
+		const T0 = Date.UTC(2026, 3, 1);
+		const lot = await createLot(tdb.db, { name: 'Evidence', country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 10 }, longStayMinutes: 720, imageRetentionDays: 7 }, null, T0);
+		const at = (daysAgo: number) => T0 - daysAgo * DAY;
+		const old = [newKey('evidence/', 'image/jpeg', at(9), lot.id), newKey('evidence/', 'image/jpeg', at(8), lot.id)];
+		const kept = [newKey('evidence/', 'image/jpeg', at(7), lot.id), newKey('evidence/', 'image/jpeg', at(1), lot.id)];
+		for (const key of [...old, ...kept]) await images.put(key, testJpeg(16, 16), 'image/jpeg');
+		expect(await pruneEvidence(tdb.db, images, T0 + 3600_000)).toBe(2);
+		for (const key of old) expect(await images.get(key)).toBeNull();
+		for (const key of kept) expect(await images.get(key)).not.toBeNull();
+		expect(await pruneEvidence(tdb.db, images, T0 + 3600_000)).toBe(0);
 	});
 });

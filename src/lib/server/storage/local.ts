@@ -6,10 +6,10 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { newId } from '../../id.ts';
-import { assertValidKey, contentTypeOfKey, type ImageStore, type PresignedUpload, type StoredObject, type UploadLimits } from './storage.ts';
+import { assertValidKey, assertValidPrefix, contentTypeOfKey, type ImageStore, type PresignedUpload, type StoredObject, type UploadLimits } from './storage.ts';
 
 /** Path of the route that serves and accepts signed requests (see `src/routes/api/v1/storage`). */
 export const LOCAL_ROUTE = '/api/v1/storage/';
@@ -75,6 +75,30 @@ export class LocalImageStore implements ImageStore {
 
 	async delete(key: string): Promise<void> {
 		await rm(this.#path(key), { force: true });
+	}
+
+	async listFolders(prefix: string): Promise<string[]> {
+		assertValidPrefix(prefix);
+		try {
+			return (await readdir(join(this.#dir, prefix), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+			throw error;
+		}
+	}
+
+	async deleteUnder(prefix: string): Promise<number> {
+		assertValidPrefix(prefix);
+		const dir = join(this.#dir, prefix);
+		let files: string[];
+		try {
+			files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+			throw error;
+		}
+		await rm(dir, { recursive: true, force: true });
+		return files.length;
 	}
 
 	async presignPut(key: string, limits: UploadLimits, expiresInSeconds: number): Promise<PresignedUpload> {

@@ -3,10 +3,10 @@
  * Presigned URLs are SigV4 query signatures: a PUT signs its content type and exact length, so
  * the store itself refuses another type, another size, another key or a late use.
  */
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Config } from '../config.ts';
-import { assertValidKey, type ImageStore, type PresignedUpload, type StoredObject, type UploadLimits } from './storage.ts';
+import { assertValidKey, assertValidPrefix, type ImageStore, type PresignedUpload, type StoredObject, type UploadLimits } from './storage.ts';
 
 /** An S3 client for the configuration. */
 export function createS3Client(cfg: S3Config): S3Client {
@@ -59,6 +59,31 @@ export class S3ImageStore implements ImageStore {
 	async delete(key: string): Promise<void> {
 		assertValidKey(key);
 		await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+	}
+
+	async listFolders(prefix: string): Promise<string[]> {
+		assertValidPrefix(prefix);
+		const names: string[] = [];
+		let token: string | undefined;
+		do {
+			const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+			for (const p of page.CommonPrefixes ?? []) if (p.Prefix) names.push(p.Prefix.slice(prefix.length, -1));
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
+		return names.sort();
+	}
+
+	async deleteUnder(prefix: string): Promise<number> {
+		assertValidPrefix(prefix);
+		let deleted = 0;
+		for (;;) {
+			// one object at a time: DeleteObjects needs a checksum some S3-compatible stores refuse
+			const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, MaxKeys: 1000 }));
+			const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => k !== undefined);
+			if (!keys.length) return deleted;
+			for (const key of keys) await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+			deleted += keys.length;
+		}
 	}
 
 	async presignPut(key: string, limits: UploadLimits, expiresInSeconds: number): Promise<PresignedUpload> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startS3Server, type TestS3Server } from '../../../../tests/support/s3-server.ts';
+import { startS3Server, stripBucketSlash, type TestS3Server } from '../../../../tests/support/s3-server.ts';
 import { LocalImageStore } from './local.ts';
 import { createS3Client, S3ImageStore } from './s3.ts';
 import { isValidKey, issueUpload, newKey, type ImageStore } from './storage.ts';
@@ -25,7 +25,7 @@ describe('keys', () => {
 
 	test('new keys stay under their prefix and scope, named by day', () => {
 		const key = newKey('captures/', 'image/jpeg', T0, 'Gate 7/../x');
-		expect(key).toMatch(/^captures\/2026-11-02\/gate-7----x\/[a-z2-7]{24}\.jpg$/);
+		expect(key).toMatch(/^captures\/gate-7----x\/2026-11-02\/[a-z2-7]{24}\.jpg$/);
 		expect(isValidKey(key)).toBe(true);
 	});
 });
@@ -52,8 +52,25 @@ function contract(name: string, open: () => ImageStore) {
 			await expect(issueUpload(store, { prefix: 'evidence/', contentType: 'image/jpeg', bytes: 9 * 2 ** 20 }, T0)).rejects.toMatchObject({ status: 413 });
 			await expect(issueUpload(store, { prefix: 'evidence/', contentType: 'image/jpeg', bytes: 0 }, T0)).rejects.toMatchObject({ status: 422 });
 			const upload = await issueUpload(store, { prefix: 'evidence/', contentType: 'image/png', bytes: 10, scope: 'lot1' }, T0);
-			expect(upload.key).toMatch(/^evidence\/2026-11-02\/lot1\/[a-z2-7]{24}\.png$/);
+			expect(upload.key).toMatch(/^evidence\/lot1\/2026-11-02\/[a-z2-7]{24}\.png$/);
 			expect(upload.headers).toEqual({ 'content-type': 'image/png' });
+		});
+
+		test('folders are listed and deleted a prefix at a time', async () => {
+			const store = open();
+			const scope = `lot${Math.random().toString(36).slice(2, 8)}`;
+			const day = (d: number) => Date.UTC(2026, 0, d);
+			const keys = [newKey('evidence/', 'image/jpeg', day(1), scope), newKey('evidence/', 'image/jpeg', day(1), scope), newKey('evidence/', 'image/png', day(2), scope)];
+			for (const key of keys) await store.put(key, JPEG, key.endsWith('.png') ? 'image/png' : 'image/jpeg');
+			expect(await store.listFolders(`evidence/${scope}/`)).toEqual(['2026-01-01', '2026-01-02']);
+			expect(await store.deleteUnder(`evidence/${scope}/2026-01-01/`)).toBe(2);
+			expect(await store.listFolders(`evidence/${scope}/`)).toEqual(['2026-01-02']);
+			expect(await store.get(keys[0]!)).toBeNull();
+			expect(await store.get(keys[2]!)).not.toBeNull();
+			expect(await store.deleteUnder(`evidence/${scope}/2026-01-01/`)).toBe(0);
+			expect(await store.listFolders('evidence/nothing-here/')).toEqual([]);
+			await expect(store.listFolders('evidence/../')).rejects.toThrow(/not an image folder/);
+			await expect(store.deleteUnder('evidence')).rejects.toThrow(/not an image folder/);
 		});
 
 		test('a bad key is refused before any I/O', async () => {
@@ -101,7 +118,12 @@ describe('local disk', () => {
 describe('S3 against a real S3-compatible server (@20minutes/s3rver, SigV4 checked)', () => {
 	let server: TestS3Server;
 	let now = Date.now();
-	const open = () => new S3ImageStore(server.config, createS3Client(server.config), () => now);
+	// the bucket-level ListObjectsV2 needs the test server's trailing-slash fix (see s3-server.ts)
+	const open = () => {
+		const client = createS3Client(server.config);
+		stripBucketSlash(client);
+		return new S3ImageStore(server.config, client, () => now);
+	};
 	beforeAll(async () => {
 		server = await startS3Server();
 	});

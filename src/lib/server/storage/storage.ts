@@ -40,6 +40,10 @@ export interface ImageStore {
 	presignPut(key: string, limits: UploadLimits, expiresInSeconds: number): Promise<PresignedUpload>;
 	/** A URL that serves `key` until it expires (relative for local disk, absolute for S3). */
 	presignGet(key: string, expiresInSeconds: number): Promise<string>;
+	/** The names of the "folders" directly under `prefix` (which ends in `/`), sorted. */
+	listFolders(prefix: string): Promise<string[]>;
+	/** Deletes every object under `prefix`; returns how many. */
+	deleteUnder(prefix: string): Promise<number>;
 }
 
 /** Content types stored, with the extension their keys end in. */
@@ -62,6 +66,13 @@ export function assertValidKey(key: string): void {
 	if (!isValidKey(key)) throw new AppError(400, 'invalid_key', 'That is not an image key of this application.');
 }
 
+const PREFIX = /^(captures|evidence)\/([a-z0-9][a-z0-9_-]{0,63}\/){0,4}$/;
+
+/** @throws {Error} for a prefix that isn't a folder of this application's keys */
+export function assertValidPrefix(prefix: string): void {
+	if (!PREFIX.test(prefix)) throw new Error(`not an image folder: ${prefix}`);
+}
+
 /** The content type a key's extension stands for. */
 export function contentTypeOfKey(key: string): ImageType {
 	const ext = key.slice(key.lastIndexOf('.') + 1);
@@ -69,14 +80,18 @@ export function contentTypeOfKey(key: string): ImageType {
 	return (found?.[0] ?? 'application/octet-stream') as ImageType;
 }
 
+/** A key's folder name for `scope` (a gate or lot id). */
+export const scopeFolder = (scope: string) => scope.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 64);
+
 /**
- * A new key under `prefix`, grouped by UTC day so a store can be browsed and pruned by date.
- * @example newKey('captures/', 'image/jpeg', Date.UTC(2026, 0, 2), 'gate1') // 'captures/2026-01-02/gate1/<id>.jpg'
+ * A new key under `prefix`, by scope (a gate, a lot) and then UTC day, so a store can be browsed,
+ * and pruned a day at a time.
+ * @example newKey('captures/', 'image/jpeg', Date.UTC(2026, 0, 2), 'gate1') // 'captures/gate1/2026-01-02/<id>.jpg'
  */
 export function newKey(prefix: KeyPrefix, contentType: ImageType, at: number, scope?: string): string {
 	const day = new Date(at).toISOString().slice(0, 10);
-	const middle = scope ? `${scope.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}/` : '';
-	return `${prefix}${day}/${middle}${newId()}.${IMAGE_TYPES[contentType]}`;
+	const folder = scope ? `${scopeFolder(scope)}/` : '';
+	return `${prefix}${folder}${day}/${newId()}.${IMAGE_TYPES[contentType]}`;
 }
 
 export interface UploadRequest {
@@ -104,6 +119,7 @@ export async function issueUpload(store: ImageStore, request: UploadRequest, now
 
 /** The body of `POST /api/v1/evidence-uploads`. */
 export const uploadRequestSchema = z.strictObject({
+	lotId: z.string().min(1).max(64),
 	contentType: z.string().min(1).max(100),
 	bytes: z.int('a whole number of bytes').min(1, '1 byte or more')
 });
