@@ -3,7 +3,7 @@
  * comparison), OpenCV.js, model files read from `models/`, images decoded with `decode-node.ts`.
  *
  * onnxruntime-node is the default: on this 2-core machine it ran the detector about 5× faster than
- * onnxruntime-web's WASM in Node (numbers in `bench/lpr/README.md`).
+ * onnxruntime-web's WASM in Node (`npm run bench:lpr`; numbers in `models/README.md`).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
