@@ -1,7 +1,8 @@
 /** Shared bench plumbing: a built app on a throwaway database, and latency statistics. */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export const root = join(import.meta.dirname, '..');
 
@@ -43,7 +44,8 @@ export async function startServer(engine: 'sqlite' | 'mysql', port: number, env:
 			delete childEnv.DB_URI;
 			if (state.databaseUrl) childEnv.DATABASE_URL = state.databaseUrl;
 			else delete childEnv.DATABASE_URL;
-			execFileSync(process.execPath, [join(root, 'scripts/user-create.ts'), '--email', email, '--password', password, '--role', role], { env: childEnv, cwd: root, stdio: 'pipe' });
+			// not execFileSync: a bench may serve something in this process meanwhile (bench/sql-proxy.ts)
+			await promisify(execFile)(process.execPath, [join(root, 'scripts/user-create.ts'), '--email', email, '--password', password, '--role', role], { env: childEnv, cwd: root });
 			const res = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
 			return (await res.json()).token as string;
 		},
