@@ -153,7 +153,9 @@ export function affectedRows(result: unknown): number {
 
 function isRetryableMysqlError(error: unknown): boolean {
 	const code = errorCode(error);
-	return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+	// ER_CHECKREAD: with innodb_snapshot_isolation (on by default from MariaDB 11.6) a write to a row
+	// changed since the transaction's snapshot fails, and trying again with a new snapshot is the fix
+	return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_CHECKREAD';
 }
 
 /** The driver's error code of a database error, looking through drizzle's wrapping. */

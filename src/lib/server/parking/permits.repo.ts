@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 
 export type PermitRow = Executor['t']['permits']['$inferSelect'];
@@ -14,12 +14,16 @@ export async function findPermit(x: Executor, id: string): Promise<PermitRow | u
 
 /** Unrevoked permits of a plate that have not ended before `at` (lot filtering is the caller's). */
 export async function permitsOfPlate(x: Executor, plate: string, at: number): Promise<PermitRow[]> {
+	return x.q.select().from(x.t.permits).where(livePermitsOf(x, plate, at)).orderBy(desc(x.t.permits.validUntil));
+}
+
+/**
+ * The condition `permitsOfPlate` selects by; `plate` may be a column, for a subquery correlated
+ * with a session's plate.
+ */
+export function livePermitsOf(x: Executor, plate: string | AnyColumn, at: number): SQL | undefined {
 	const t = x.t.permits;
-	return x.q
-		.select()
-		.from(t)
-		.where(and(eq(t.plate, plate), isNull(t.revokedAt), gt(t.validUntil, at)))
-		.orderBy(desc(t.validUntil));
+	return and(eq(t.plate, plate), isNull(t.revokedAt), gt(t.validUntil, at));
 }
 
 export async function listPermits(x: Executor, plate: string | undefined, limit: number, offset: number): Promise<PermitRow[]> {
@@ -42,11 +46,13 @@ export async function findHotlist(x: Executor, id: string): Promise<HotlistRow |
 
 /** Live hotlist entries for a plate: not removed and not expired at `at`. */
 export async function hotlistOfPlate(x: Executor, plate: string, at: number): Promise<HotlistRow[]> {
+	return x.q.select().from(x.t.hotlist).where(liveHotlistOf(x, plate, at));
+}
+
+/** The condition `hotlistOfPlate` selects by. */
+export function liveHotlistOf(x: Executor, plate: string, at: number): SQL | undefined {
 	const t = x.t.hotlist;
-	return x.q
-		.select()
-		.from(t)
-		.where(and(eq(t.plate, plate), isNull(t.removedAt), or(isNull(t.expiresAt), gt(t.expiresAt, at))));
+	return and(eq(t.plate, plate), isNull(t.removedAt), or(isNull(t.expiresAt), gt(t.expiresAt, at)));
 }
 
 export async function listHotlist(x: Executor, at: number, limit: number, offset: number): Promise<HotlistRow[]> {

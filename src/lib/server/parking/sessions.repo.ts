@@ -1,5 +1,7 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { affectedRows, type Executor } from '../db/database.ts';
+import type { LotRow } from './lots.repo.ts';
+import { liveHotlistOf, livePermitsOf } from './permits.repo.ts';
 
 export type SessionRow = Executor['t']['parkingSessions']['$inferSelect'];
 export type PaymentRow = Executor['t']['payments']['$inferSelect'];
@@ -40,6 +42,127 @@ export async function listActiveSessionsEnteredBy(x: Executor, lotId: string, en
 
 export async function updateSession(x: Executor, id: string, patch: Partial<Omit<SessionRow, 'id'>>): Promise<number> {
 	return affectedRows(await x.q.update(x.t.parkingSessions).set(patch).where(eq(x.t.parkingSessions.id, id)));
+}
+
+/**
+ * Updates an active session only if nobody changed it since `seen` was read (not ended, voided,
+ * corrected or paid meanwhile): ending a session without locking it first.
+ * @returns whether the row was updated
+ */
+export async function updateSessionIfUnchanged(x: Executor, seen: SessionRow, patch: Partial<Omit<SessionRow, 'id'>>): Promise<boolean> {
+	const t = x.t.parkingSessions;
+	if (seen.status !== 'active' || seen.activeKey === null) return false;
+	const unchanged = and(
+		eq(t.id, seen.id),
+		eq(t.status, 'active'),
+		eq(t.activeKey, seen.activeKey),
+		eq(t.vehicleClass, seen.vehicleClass),
+		eq(t.entryAt, seen.entryAt),
+		eq(t.paidPaise, seen.paidPaise),
+		eq(t.updatedAt, seen.updatedAt)
+	);
+	return affectedRows(await x.q.update(t).set(patch).where(unchanged)) === 1;
+}
+
+/** What starting a session needs to know, read in one statement by `findEntryContext`. */
+export interface EntryContext {
+	lot: LotRow;
+	/** the plate has unrevoked permits that haven't ended (`permitsOfPlate` would find some) */
+	hasPermits: boolean;
+	/** the plate has live hotlist entries (`hotlistOfPlate` would find some) */
+	onHotlist: boolean;
+	/** active sessions per vehicle class, as `occupancyByClass` counts them */
+	occupancy: Record<string, number>;
+}
+
+/**
+ * The lot, whether the plate has permits or hotlist entries, and the lot's occupancy, in one
+ * round trip instead of four; undefined when there is no such lot. Inside a transaction this is
+ * its first read, so on MariaDB (REPEATABLE READ) it fixes the snapshot every later read sees:
+ * the occupancy plus the transaction's own changes is what a COUNT after them would answer.
+ * SQLite's write transaction holds the database, so the same holds there.
+ */
+export async function findEntryContext(x: Executor, lotId: string, plate: string, at: number): Promise<EntryContext | undefined> {
+	const l = x.t.lots;
+	const rows = await x.q
+		.select({
+			lot: l,
+			hasPermits: flag(exists(x.q.select({ one: sql`1` }).from(x.t.permits).where(livePermitsOf(x, plate, at)))),
+			onHotlist: flag(exists(x.q.select({ one: sql`1` }).from(x.t.hotlist).where(liveHotlistOf(x, plate, at)))),
+			occupancy: occupancyOf(x, sql`${lotId}`)
+		})
+		.from(l)
+		.where(eq(l.id, lotId))
+		.limit(1);
+	const row = rows[0];
+	return row && { ...row, occupancy: row.occupancy ?? {} };
+}
+
+/** What ending a session needs to know, read in one statement by `findExitContext`. */
+export interface ExitContext {
+	session: SessionRow;
+	lot: LotRow;
+	/** the lot's own plan for the session's vehicle class, if it has one (as stored) */
+	plan: Record<string, unknown> | null;
+	/** the session's plate has unrevoked permits that haven't ended by `at` */
+	hasPermits: boolean;
+	/** active sessions per vehicle class in the session's lot, this one included while active */
+	occupancy: Record<string, number>;
+}
+
+/**
+ * A session with its lot, the lot's plan for its class, whether its plate has permits, and the
+ * lot's occupancy, in one round trip (not locking anything: pair it with
+ * `updateSessionIfUnchanged`). The snapshot argument of `findEntryContext` applies.
+ */
+export async function findExitContext(x: Executor, sessionId: string, at: number): Promise<ExitContext | undefined> {
+	const s = x.t.parkingSessions;
+	const l = x.t.lots;
+	const tp = x.t.tariffPlans;
+	const rows = await x.q
+		.select({
+			session: s,
+			lot: l,
+			plan: sql`${x.q.select({ plan: tp.plan }).from(tp).where(and(eq(tp.lotId, s.lotId), eq(tp.vehicleClass, s.vehicleClass)))}`.mapWith(tp.plan),
+			hasPermits: flag(exists(x.q.select({ one: sql`1` }).from(x.t.permits).where(livePermitsOf(x, s.plate, at)))),
+			occupancy: occupancyOf(x, sql`(select ${s.lotId} from ${s} where ${s.id} = ${sessionId})`)
+		})
+		.from(s)
+		.innerJoin(l, eq(l.id, s.lotId))
+		.where(eq(s.id, sessionId))
+		.limit(1);
+	const row = rows[0];
+	return row && { ...row, plan: row.plan ?? null, occupancy: row.occupancy ?? {} };
+}
+
+/** A boolean the engines answer as 0 / 1. */
+function flag(condition: SQL): SQL<boolean> {
+	return sql`${condition}`.mapWith((v: unknown) => Number(v) === 1);
+}
+
+/**
+ * `occupancyByClass` as one scalar subquery answering a JSON object (null on MariaDB when the lot
+ * is empty). `lotId` is a value or an uncorrelated subquery (MariaDB's derived tables can't see
+ * the outer query).
+ */
+function occupancyOf(x: Executor, lotId: SQL): SQL<Record<string, number> | null> {
+	const t = x.t.parkingSessions;
+	const aggregate = sql.raw(x.engine === 'sqlite' ? 'json_group_object' : 'json_objectagg');
+	const counts = sql`select ${t.vehicleClass} as vehicle_class, count(*) as n from ${t} where ${t.lotId} = ${lotId} and ${t.status} = 'active' group by ${t.vehicleClass}`;
+	return sql`(select ${aggregate}(o.vehicle_class, o.n) from (${counts}) o)`.mapWith((v: unknown) => {
+		// SQLite answers JSON text; mysql2 parses MariaDB's JSON itself
+		const parsed = (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+		return Object.fromEntries(Object.entries(parsed).map(([k, n]) => [k, Number(n)]));
+	});
+}
+
+/** An occupancy with `delta` vehicles of a class more (a class at zero is left out, as COUNT does). */
+export function occupancyWith(occupancy: Record<string, number>, vehicleClass: string, delta: number): Record<string, number> {
+	const out = { ...occupancy };
+	const n = (out[vehicleClass] ?? 0) + delta;
+	if (n > 0) out[vehicleClass] = n;
+	else delete out[vehicleClass];
+	return out;
 }
 
 export async function occupancyByClass(x: Executor, lotId: string): Promise<Record<string, number>> {

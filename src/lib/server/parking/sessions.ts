@@ -24,6 +24,8 @@ import {
 	activeKeyOf,
 	addPaid,
 	findActiveSession,
+	findEntryContext,
+	findExitContext,
 	findPayment,
 	findSession,
 	findSessionForUpdate,
@@ -33,12 +35,14 @@ import {
 	listPayments,
 	listSessions,
 	occupancyByClass,
+	occupancyWith,
 	updateSession,
+	updateSessionIfUnchanged,
 	type PaymentRow,
 	type SessionFilter,
 	type SessionRow
 } from './sessions.repo.ts';
-import { planFor, type TariffDefaults } from './tariffs.ts';
+import { planFor, planOf, type TariffDefaults } from './tariffs.ts';
 
 export type ParkingSession = SessionRow;
 export type Payment = PaymentRow;
@@ -120,12 +124,17 @@ export async function startSession(db: Database, input: StartSessionInput, actor
 	};
 	try {
 		return await db.transaction(async (x) => {
-			const lot = await requireLot(x, input.lotId);
-			const permit = validPermit(await permitsOfPlate(x, session.plate, input.at), lot.id, input.at);
-			const hits = await hotlistOfPlate(x, session.plate, input.at);
+			// one read for the lot, the plate's permits and hotlist entries (fetched only when it has
+			// some) and the occupancy: the common start is four statements and a commit
+			const context = await findEntryContext(x, input.lotId, session.plate, input.at);
+			if (!context) throw notFound('The lot');
+			const { lot } = context;
+			const permit = context.hasPermits ? validPermit(await permitsOfPlate(x, session.plate, input.at), lot.id, input.at) : null;
+			const hits = context.onHotlist ? await hotlistOfPlate(x, session.plate, input.at) : [];
 			const row = { ...session, permitId: permit?.id ?? null };
 			await insertSession(x, row);
-			const occupancy = await occupancyByClass(x, lot.id);
+			// what a COUNT now would answer: the snapshot's, and this session (see findEntryContext)
+			const occupancy = occupancyWith(context.occupancy, row.vehicleClass, 1);
 			await raiseEntryAnomalies(x, lot, row, hits, occupancy, input, settings);
 			await appendEvent(x, { lotId: lot.id, type: 'session.started', payload: { sessionId: row.id, plate: row.plate, vehicleClass: row.vehicleClass, occupancy }, at: input.at });
 			if (actor.userId) await recordAudit(x, { at: input.at, actorUserId: actor.userId, action: 'session.start', entity: 'parking_session', entityId: row.id });
@@ -226,16 +235,36 @@ export async function endSession(
 	actor: Actor,
 	settings: ParkingSettings
 ): Promise<ParkingSession> {
+	// The common case in one read and one guarded update, locking nothing up front: the session
+	// with its lot, plan, permits and the occupancy, then an update that only lands if the session
+	// is still as read.
+	const ended = await db.transaction(async (x) => {
+		const context = await findExitContext(x, sessionId, input.at);
+		if (!context) throw notFound('The session');
+		const { session, lot } = context;
+		if (session.status !== 'active' || input.at < session.entryAt) return undefined; // the locked path says why
+		const permit = context.hasPermits ? validPermit(await permitsOfPlate(x, session.plate, input.at), lot.id, input.at) : null;
+		const patch = exitPatch(lot, session, planOf(lot, context.plan, settings), permit, input, actor);
+		if (!(await updateSessionIfUnchanged(x, session, patch))) return undefined;
+		// what a COUNT now would answer: the snapshot's, without this session (see findEntryContext)
+		const occupancy = occupancyWith(context.occupancy, session.vehicleClass, -1);
+		await recordExit(x, lot, session, patch, occupancy, input, actor);
+		return { ...session, ...patch };
+	});
+	if (ended) return ended;
+	// Not active, exit before entry, or changed since read (a race): lock it and decide afresh.
 	return db.transaction(async (x) => {
 		const session = await findSessionForUpdate(x, sessionId);
 		if (!session) throw notFound('The session');
-		return closeSession(x, session, input, actor, settings);
+		return closeSession(x, session, await requireLot(x, session.lotId), input, actor, settings);
 	});
 }
 
+/** Ends a session locked for update, in `lot` (its own, read in the same transaction). */
 async function closeSession(
 	x: Executor,
 	session: ParkingSession,
+	lot: LotRow,
 	input: { at: number; gateId?: string; plateRead?: string },
 	actor: Actor,
 	settings: ParkingSettings
@@ -244,12 +273,26 @@ async function closeSession(
 	if (input.at < session.entryAt) {
 		throw new AppError(422, 'exit_before_entry', 'The exit time is before the entry time.', { at: `must be at or after ${new Date(session.entryAt).toISOString()}` });
 	}
-	const lot = await requireLot(x, session.lotId);
-	const { plan, isDefault } = await planFor(x, lot, session.vehicleClass, settings);
 	const permit = validPermit(await permitsOfPlate(x, session.plate, input.at), lot.id, input.at);
+	const patch = exitPatch(lot, session, await planFor(x, lot, session.vehicleClass, settings), permit, input, actor);
+	await updateSession(x, session.id, patch);
+	const occupancy = await occupancyByClass(x, lot.id);
+	await recordExit(x, lot, session, patch, occupancy, input, actor);
+	return { ...session, ...patch };
+}
+
+/** The fee and the rest of what ending a session changes. @throws {AppError} 422 `fee_not_computable` */
+function exitPatch(
+	lot: LotRow,
+	session: ParkingSession,
+	{ plan, isDefault }: ReturnType<typeof planOf>,
+	permit: PermitRow | null,
+	input: { at: number; gateId?: string; plateRead?: string },
+	actor: Actor
+) {
 	const priced = fee(plan, session.entryAt, input.at, lot.timeZone, { permit: permit !== null });
 	if (!priced.ok) throw new AppError(422, 'fee_not_computable', `The fee can't be computed: ${priced.error.kind}.`);
-	const patch = {
+	return {
 		status: 'completed' as const,
 		activeKey: null,
 		exitAt: input.at,
@@ -260,11 +303,20 @@ async function closeSession(
 		endedBy: actor.userId ?? actor.deviceId ?? null,
 		updatedAt: input.at
 	};
-	await updateSession(x, session.id, patch);
-	const occupancy = await occupancyByClass(x, lot.id);
+}
+
+/** The live event and the audit entry of an exit, in its transaction. */
+async function recordExit(
+	x: Executor,
+	lot: LotRow,
+	session: ParkingSession,
+	patch: ReturnType<typeof exitPatch>,
+	occupancy: Record<string, number>,
+	input: { at: number },
+	actor: Actor
+): Promise<void> {
 	await appendEvent(x, { lotId: lot.id, type: 'session.ended', payload: { sessionId: session.id, plate: session.plate, feePaise: patch.feePaise, occupancy }, at: input.at });
 	if (actor.userId) await recordAudit(x, { at: input.at, actorUserId: actor.userId, action: 'session.end', entity: 'parking_session', entityId: session.id });
-	return { ...session, ...patch };
 }
 
 export type ExitOutcome =
@@ -291,7 +343,7 @@ export async function exitByPlate(
 		await raiseLowConfidence(x, lot, { plate: input.plate, sessionId: exact?.id ?? null, at: input.at, confidence: input.confidence, gateId: input.gateId }, settings);
 		if (exact) {
 			const locked = (await findSessionForUpdate(x, exact.id))!;
-			return { kind: 'ended', session: await closeSession(x, locked, { at: input.at, gateId: input.gateId, plateRead: input.plate }, actor, settings) };
+			return { kind: 'ended', session: await closeSession(x, locked, lot, { at: input.at, gateId: input.gateId, plateRead: input.plate }, actor, settings) };
 		}
 		const match = exitMatch(input.plate, await listActiveSessions(x, lot.id), { maxCost: EXIT_MATCH_MAX_COST });
 		const evidence = { read: input.plate, confidence: input.confidence ?? null, gateId: input.gateId ?? null };

@@ -20,10 +20,14 @@ function fallbackPlan(lot: LotRow, defaults: TariffDefaults): TariffPlan {
 /** The plan a lot charges a vehicle class (its own, or the default), read inside a transaction. */
 export async function planFor(x: Executor, lot: LotRow, vehicleClass: string, defaults: TariffDefaults): Promise<{ plan: TariffPlan; isDefault: boolean }> {
 	const rows = await listTariffPlans(x, lot.id);
-	const row = rows.find((r) => r.vehicleClass === vehicleClass);
-	if (!row) return { plan: fallbackPlan(lot, defaults), isDefault: true };
+	return planOf(lot, rows.find((r) => r.vehicleClass === vehicleClass)?.plan ?? null, defaults);
+}
+
+/** The plan a lot charges given its stored plan for a class (null: none, the default applies). */
+export function planOf(lot: LotRow, stored: Record<string, unknown> | null, defaults: TariffDefaults): { plan: TariffPlan; isDefault: boolean } {
+	if (!stored) return { plan: fallbackPlan(lot, defaults), isDefault: true };
 	// Stored plans were validated when saved; parse again to get the branded, defaulted type.
-	return { plan: tariffPlanSchema.parse(row.plan), isDefault: false };
+	return { plan: tariffPlanSchema.parse(stored), isDefault: false };
 }
 
 /** Every class the lot has spaces for, with the plan it pays. */
