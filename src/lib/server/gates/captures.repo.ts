@@ -21,8 +21,10 @@ export async function updateCapture(x: Executor, id: string, patch: Partial<Omit
 	await x.q.update(x.t.gateCaptures).set(patch).where(eq(x.t.gateCaptures.id, id));
 }
 
-export async function deleteCapture(x: Executor, id: string): Promise<void> {
-	await x.q.delete(x.t.gateCaptures).where(eq(x.t.gateCaptures.id, id));
+/** Deletes a claim still `processing` (its attempt failed, so the next retry decides afresh); a decided capture stays. */
+export async function releaseClaim(x: Executor, id: string): Promise<void> {
+	const t = x.t.gateCaptures;
+	await x.q.delete(t).where(and(eq(t.id, id), eq(t.status, 'processing')));
 }
 
 /** Releases a claim still `processing` since before `cutoff` (its request died); true when this call released it. */

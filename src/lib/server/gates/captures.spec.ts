@@ -11,7 +11,9 @@ import { paySession, startSession, type ParkingSettings } from '../parking/sessi
 import { startS3Server } from '../../../../tests/support/s3-server.ts';
 import { LocalImageStore } from '../storage/local.ts';
 import { S3ImageStore } from '../storage/s3.ts';
-import { captureView, handleCapture, type CaptureDeps, type CaptureInput } from './captures.ts';
+import type { Database } from '../db/database.ts';
+import { findCapture } from './captures.repo.ts';
+import { captureView, handleCapture, STALE_CLAIM_MS, type CaptureDeps, type CaptureInput } from './captures.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { gateWithKey, jpegDeclaring, ScriptedReader, testJpeg } from './testing.ts';
 
@@ -91,6 +93,51 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		expect(replayed).toBe(false);
 		expect(answer).toMatchObject({ decision: 'open', reason: 'welcome' });
 		expect(await captureRows(gate.gate.id)).toEqual([expect.objectContaining({ idempotencyKey: 'crashed-1', status: 'done' })]);
+	});
+
+	// A database whose commit is lost once, after everything the capture writes (its session and its
+	// stored answer) has been done in that transaction: a dropped connection at the worst moment.
+	const commitLostOnce = (gateId: string, key: string) => {
+		let lost = false;
+		const db: Database = {
+			...tdb.db,
+			engine: tdb.db.engine,
+			t: tdb.db.t,
+			run: (fn) => tdb.db.run(fn),
+			close: () => tdb.db.close(),
+			transaction: (fn) =>
+				tdb.db.transaction(async (x) => {
+					const result = await fn(x);
+					if (!lost && (await findCapture(x, gateId, key))?.status === 'done') {
+						lost = true;
+						throw new Error('connection lost at commit');
+					}
+					return result;
+				})
+		};
+		return db;
+	};
+
+	test.skipIf(skip).each(['entry', 'exit'] as const)('%s: when storing the answer fails, the retry answers what the first attempt would have (one session, no spurious anomaly)', async (direction) => {
+		const lot = await newLot();
+		const gate = await gateWithKey(tdb.db, lot.id, direction, now);
+		const plate = direction === 'entry' ? 'KA11AA0011' : 'KA11AA0022';
+		if (direction === 'exit') await startSession(tdb.db, { lotId: lot.id, plate, at: now - 5 * MIN }, { userId: null }, settings);
+		reader.next = good(plate);
+		const key = `lost-${direction}`;
+		const input = { gateId: gate.gate.id, deviceId: gate.deviceId, idempotencyKey: key, capturedAt: now, image: JPEG };
+		await expect(handleCapture({ ...deps(), db: commitLostOnce(gate.gate.id, key) }, input)).rejects.toThrow('connection lost at commit');
+		// the gate retries (late enough that even a claim left behind counts as dead)
+		const retry = await handleCapture({ ...deps(), now: () => now + STALE_CLAIM_MS + 1_000 }, input);
+		const expected = direction === 'entry' ? { decision: 'open', reason: 'welcome' } : { decision: 'open', reason: 'free' };
+		expect(retry.answer).toMatchObject(expected);
+		const sessions = await sessionsOf(lot.id);
+		expect(sessions).toHaveLength(1);
+		expect(retry.answer.session_id).toBe(sessions[0]!.id);
+		expect(sessions[0]).toMatchObject(direction === 'entry' ? { status: 'active', entryAt: now } : { status: 'completed', exitAt: now });
+		expect((await anomalies(tdb.db, { lotId: lot.id })).rows.map((a) => a.kind)).toEqual([]);
+		expect(await captureRows(gate.gate.id)).toEqual([expect.objectContaining({ idempotencyKey: key, status: 'done', sessionId: sessions[0]!.id })]);
+		expect(await post(gate, { idempotencyKey: key })).toEqual({ answer: retry.answer, replayed: true });
 	});
 
 	test.skipIf(skip)('entry rules: hotlist denies, a full lot denies all but a permit holder, a plate already inside is denied', async () => {

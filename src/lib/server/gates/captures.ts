@@ -8,6 +8,7 @@
 import { checkImageSize, ImageError } from '../../lpr/image-header.ts';
 import { newId } from '../../id.ts';
 import { isUniqueViolation, type Database } from '../db/database.ts';
+import { within } from '../db/within.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { log } from '../log.ts';
 import { raiseAnomaly } from '../parking/anomalies.ts';
@@ -18,7 +19,7 @@ import { findActiveSession, findSession, occupancyByClass } from '../parking/ses
 import { exitByPlate, startSession, type ParkingSettings } from '../parking/sessions.ts';
 import type { ImageStore } from '../storage/storage.ts';
 import { newKey } from '../storage/storage.ts';
-import { deleteCapture, findCapture, findCaptureById, insertCapture, lastPaymentHold, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
+import { findCapture, findCaptureById, insertCapture, lastPaymentHold, releaseClaim, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
 import { display, entryVerdict, exitVerdict, readVerdict, type Decision, type Reason, type Verdict } from './decide.ts';
 import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader, type PlateReading } from './reader.ts';
 
@@ -133,41 +134,48 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 		claim.imageKey = imageKey;
 	} catch (error) {
 		log('error', 'capture image not stored', { gate_id: gate.id, capture_id: claim.id, error: String(error) });
-		await db.run((x) => deleteCapture(x, claim.id));
+		await db.run((x) => releaseClaim(x, claim.id));
 		throw new AppError(503, 'storage_unavailable', 'The image could not be stored; try again.', undefined, { 'retry-after': '2' });
 	}
 
-	let outcome: Outcome;
+	// The decision, its effects (a session started or ended, anomalies) and the stored answer are
+	// one transaction: a failure anywhere leaves none of them, and the gate's retry decides afresh.
+	// Were they separate, a session started by an attempt that then failed would make the retry
+	// answer `already_inside` (or `no_entry` at an exit) for the car that attempt let in.
+	let answer: CaptureAnswer;
 	try {
-		outcome = await decide(deps, lot, gate, claim, read);
+		answer = await db.transaction(async (x) => {
+			const outcome = await decide({ ...deps, db: within(x) }, lot, gate, claim, read);
+			const answer: CaptureAnswer = {
+				capture_id: claim.id,
+				decision: outcome.decision,
+				plate: read.plate,
+				confidence: round(read.confidence),
+				reason: outcome.reason,
+				session_id: outcome.sessionId,
+				amount_due: outcome.amountDuePaise,
+				display: display(outcome, read.plate, outcome.amountDuePaise, lot.currency)
+			};
+			await updateCapture(x, claim.id, {
+				status: 'done',
+				imageKey: claim.imageKey,
+				decision: answer.decision,
+				reason: answer.reason,
+				sessionId: answer.session_id,
+				amountDuePaise: answer.amount_due,
+				answer: { ...answer },
+				updatedAt: now
+			});
+			await appendEvent(x, { lotId: gate.lotId, type: 'gate.capture', payload: { gateId: gate.id, captureId: claim.id, decision: answer.decision, reason: answer.reason, plate: answer.plate, sessionId: answer.session_id, amountDue: answer.amount_due }, at: now });
+			return answer;
+		});
 	} catch (error) {
-		// nothing was decided: let the gate's retry start afresh (the image stays for the record)
-		await db.run((x) => deleteCapture(x, claim.id));
+		// nothing was decided: release the claim so the gate's retry starts afresh (the image stays
+		// for the record). Only a claim still `processing`: if the commit did land after all (its
+		// acknowledgement was lost), the retry finds the answer.
+		await db.run((x) => releaseClaim(x, claim.id)).catch((e: unknown) => log('error', 'capture claim not released', { gate_id: gate.id, capture_id: claim.id, error: String(e) }));
 		throw error;
 	}
-	const answer: CaptureAnswer = {
-		capture_id: claim.id,
-		decision: outcome.decision,
-		plate: read.plate,
-		confidence: round(read.confidence),
-		reason: outcome.reason,
-		session_id: outcome.sessionId,
-		amount_due: outcome.amountDuePaise,
-		display: display(outcome, read.plate, outcome.amountDuePaise, lot.currency)
-	};
-	await db.transaction(async (x) => {
-		await updateCapture(x, claim.id, {
-			status: 'done',
-			imageKey: claim.imageKey,
-			decision: answer.decision,
-			reason: answer.reason,
-			sessionId: answer.session_id,
-			amountDuePaise: answer.amount_due,
-			answer: { ...answer },
-			updatedAt: now
-		});
-		await appendEvent(x, { lotId: gate.lotId, type: 'gate.capture', payload: { gateId: gate.id, captureId: claim.id, decision: answer.decision, reason: answer.reason, plate: answer.plate, sessionId: answer.session_id, amountDue: answer.amount_due }, at: now });
-	});
 	return { answer, replayed: false };
 }
 
