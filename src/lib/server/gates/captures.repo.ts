@@ -17,6 +17,13 @@ export async function findCaptureById(x: Executor, id: string): Promise<CaptureR
 	return (await x.q.select().from(x.t.gateCaptures).where(eq(x.t.gateCaptures.id, id)).limit(1))[0];
 }
 
+/** A capture, locked until the transaction ends (MySQL; SQLite's transactions are serial anyway). */
+export async function findCaptureForUpdate(x: Executor, id: string): Promise<CaptureRow | undefined> {
+	const q = x.q.select().from(x.t.gateCaptures).where(eq(x.t.gateCaptures.id, id)).limit(1);
+	if (x.engine === 'mysql') return ((await (q as unknown as { for(m: 'update'): Promise<CaptureRow[]> }).for('update')) as CaptureRow[])[0];
+	return (await q)[0];
+}
+
 export async function updateCapture(x: Executor, id: string, patch: Partial<Omit<CaptureRow, 'id'>>): Promise<void> {
 	await x.q.update(x.t.gateCaptures).set(patch).where(eq(x.t.gateCaptures.id, id));
 }

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, ENGINES, mariadbAvailable, type TestDatabase } from '../db/testing.ts';
+import { anomalies } from '../parking/anomalies.ts';
 import { createLot } from '../parking/lots.ts';
 import { paySession, sessionWithPayments, startSession, type ParkingSettings } from '../parking/sessions.ts';
 import { LocalImageStore } from '../storage/local.ts';
@@ -64,6 +66,30 @@ describe.each(ENGINES)('resolving held captures on %s', async (engine) => {
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toMatchObject({ status: 409 });
 		expect(await pollCommands(tdb.db, g.gate.id, 0, undefined, () => now)).toHaveLength(1);
+	});
+
+	test.skipIf(skip).each([
+		['exit, free', 'exit', 5],
+		['exit, payment due', 'exit', 90],
+		['entry', 'entry', 0]
+	] as const)('operators racing to resolve one hold (%s): the stay is started or ended once, no spurious anomaly', async (_, direction, stayedMinutes) => {
+		const g = await setup(direction);
+		const plate = `KA21RR${String(n++).padStart(4, '0')}`;
+		if (direction === 'exit') await startSession(tdb.db, { lotId: g.lot.id, plate, at: now - stayedMinutes * MIN }, { userId: null }, settings);
+		const held = await capture(g, { plate, confidence: 0.5 });
+		const before = (await anomalies(tdb.db, { lotId: g.lot.id })).rows.map((a) => a.kind);
+		const results = await Promise.allSettled([1, 2, 3, 4].map((i) => resolveHold(tdb.db, settings, g.gate.id, held.capture_id, { reason: `operator ${i} checked` }, `op-${i}`, now)));
+		const refusals = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as { code?: string }).code);
+		if (stayedMinutes > 60) expect(refusals).toEqual(['payment_due', 'payment_due', 'payment_due', 'payment_due']);
+		else {
+			expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+			expect(refusals).toEqual(['already_resolved', 'already_resolved', 'already_resolved']);
+		}
+		expect((await anomalies(tdb.db, { lotId: g.lot.id })).rows.map((a) => a.kind)).toEqual(before);
+		const sessions = await tdb.db.run((x) => x.q.select().from(x.t.parkingSessions).where(eq(x.t.parkingSessions.lotId, g.lot.id)));
+		expect(sessions).toHaveLength(1);
+		expect(sessions[0]).toMatchObject(direction === 'entry' ? { status: 'active', entryAt: now } : { status: 'completed', exitAt: now });
+		expect(await pollCommands(tdb.db, g.gate.id, 0, undefined, () => now)).toHaveLength(stayedMinutes > 60 ? 0 : 1);
 	});
 
 	test.skipIf(skip)('no plate read and none given is refused; another gate or an unknown capture is 404', async () => {

@@ -5,12 +5,13 @@
  * audited command tied to the capture, so a capture is resolved once.
  */
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
+import { within } from '../db/within.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import { findGate } from '../parking/lots.repo.ts';
-import { findActiveSession, findSession } from '../parking/sessions.repo.ts';
+import { findActiveSession, findSession, type SessionRow } from '../parking/sessions.repo.ts';
 import { exitByPlate, plateInputSchema, startSession, type ParkingSettings } from '../parking/sessions.ts';
-import { findCaptureById, listCaptures, updateCapture, type CaptureFilter, type CaptureRow } from './captures.repo.ts';
+import { findCaptureForUpdate, listCaptures, updateCapture, type CaptureFilter, type CaptureRow } from './captures.repo.ts';
 import { issueCommand, type CommandView } from './commands.ts';
 import { findCommandForCapture } from './commands.repo.ts';
 
@@ -45,43 +46,59 @@ export async function gateCaptures(db: Database, gateId: string, filter: Capture
  *   in `fields`), `plate_mismatch`, `no_entry`; 422 `plate_required`
  */
 export async function resolveHold(db: Database, settings: ParkingSettings, gateId: string, captureId: string, input: ResolveInput, actorUserId: string, now: number): Promise<Resolution> {
-	const { capture, gate } = await db.run(async (x) => {
-		const capture = await findCaptureById(x, captureId);
-		if (!capture || capture.gateId !== gateId || capture.status !== 'done') throw notFound('The capture');
-		if (await findCommandForCapture(x, captureId)) throw conflict('already_resolved', 'This capture was resolved already.');
-		return { capture, gate: (await findGate(x, gateId))! };
-	});
+	// Settled in one transaction that starts by locking the capture: operators racing on one hold
+	// take turns, and each one after the first finds what the first did (the session it started
+	// or ended, linked to the capture) instead of trying again — which would find the plate
+	// inside already (a duplicate entry) or gone (an exit without entry) and raise an anomaly.
+	// A refusal is returned rather than thrown, so what the attempt recorded (a plate-mismatch
+	// anomaly, say) is kept, as it was when these were separate transactions.
+	const settled = await db.transaction((x) => settle(within(x), x, settings, gateId, captureId, input, actorUserId, now));
+	if ('refused' in settled) throw settled.refused;
+	const { session, plate } = settled;
+	const due = Math.max(0, (session.feePaise ?? 0) - session.paidPaise);
+	if (due > 0) throw new AppError(409, 'payment_due', `${due} paise are due on session ${session.id}: take the payment, then resolve again.`, { sessionId: session.id, amountDuePaise: String(due) });
+	// the command is issued after the commit (it wakes the gate's long poll); a capture gets one
+	// command at most, so of operators racing here one issues it and the others are told so
+	const command = await issueCommand(db, gateId, { command: 'open', reason: input.reason, captureId }, actorUserId, now);
+	return { command, session_id: session.id, plate };
+}
+
+type Refused = { refused: AppError };
+type Settled = { session: Pick<SessionRow, 'id' | 'feePaise' | 'paidPaise'>; plate: string } | Refused;
+
+async function settle(db: Database, x: Executor, settings: ParkingSettings, gateId: string, captureId: string, input: ResolveInput, actorUserId: string, now: number): Promise<Settled> {
+	const capture = await findCaptureForUpdate(x, captureId);
+	if (!capture || capture.gateId !== gateId || capture.status !== 'done') throw notFound('The capture');
+	if (await findCommandForCapture(x, captureId)) throw conflict('already_resolved', 'This capture was resolved already.');
 	if (capture.decision === 'open') throw conflict('already_resolved', 'The barrier opened for this capture.');
+	const gate = (await findGate(x, gateId))!;
 	const plate = input.plate ?? capture.plate;
 	if (!plate) throw new AppError(422, 'plate_required', 'No plate was read: give the plate on the photo.', { plate: 'the plate on the photo' });
 	const actor = { userId: actorUserId };
-	const open = async (sessionId: string | null) => {
-		await db.run((x) => updateCapture(x, capture.id, { plate, sessionId, updatedAt: now }));
-		const command = await issueCommand(db, gateId, { command: 'open', reason: input.reason, captureId }, actorUserId, now);
-		return { command, session_id: sessionId, plate };
+	const link = async (session: SessionRow) => {
+		await updateCapture(x, capture.id, { plate, sessionId: session.id, updatedAt: now });
+		return { session, plate };
 	};
-	const inside = await db.run((x) => findActiveSession(x, gate.lotId, plate));
+	const refused = (error: unknown): Refused => {
+		if (error instanceof AppError) return { refused: error };
+		throw error;
+	};
+	// what a resolve attempt before this one settled (its command failed, or it won a race)
+	const linked = capture.sessionId ? await findSession(x, capture.sessionId) : undefined;
+	const inside = await findActiveSession(x, gate.lotId, plate);
 	const direction = gate.direction === 'both' ? (inside || capture.sessionId ? 'exit' : 'entry') : gate.direction;
 
 	if (direction === 'entry') {
+		// the session an earlier attempt started for this capture: at its time, at this gate
+		if (linked && linked.status === 'active' && linked.plate === plate && linked.entryAt === capture.capturedAt && linked.entryGateId === gateId) return { session: linked, plate };
 		// startSession refuses a plate already inside (409 already_parked)
-		const { session } = await startSession(db, { lotId: gate.lotId, plate, at: capture.capturedAt, gateId, confidence: 1 }, actor, settings);
-		return open(session.id);
+		return startSession(db, { lotId: gate.lotId, plate, at: capture.capturedAt, gateId, confidence: 1 }, actor, settings).then(({ session }) => link(session), refused);
 	}
-	// an exit held for payment, or already settled through a first resolve attempt
-	const held = capture.sessionId ? await db.run((x) => findSession(x, capture.sessionId!)) : undefined;
-	if (held && held.status === 'completed' && !inside) return paidOrRefused(held, open);
-	const out = await exitByPlate(db, { lotId: gate.lotId, plate, at: capture.capturedAt, gateId }, actor, settings);
-	if (out.kind === 'mismatch') throw new AppError(409, 'plate_mismatch', `${plate} is not parked; did you mean ${out.candidates.map((c) => c.plate).join(' or ')}?`, { candidates: out.candidates.map((c) => c.plate).join(',') });
-	// another operator resolved it a moment ago (ending the session this one looked for)
-	if (out.kind === 'no_entry' && (await db.run((x) => findCommandForCapture(x, captureId)))) throw conflict('already_resolved', 'This capture was resolved already.');
-	if (out.kind === 'no_entry') throw new AppError(409, 'no_entry', `${plate} has no session in this lot: open by hand with a reason if it should leave.`);
-	await db.run((x) => updateCapture(x, capture.id, { plate, sessionId: out.session.id, updatedAt: now }));
-	return paidOrRefused(out.session, open);
-}
-
-async function paidOrRefused(session: { id: string; feePaise: number | null; paidPaise: number }, open: (sessionId: string) => Promise<Resolution>): Promise<Resolution> {
-	const due = Math.max(0, (session.feePaise ?? 0) - session.paidPaise);
-	if (due > 0) throw new AppError(409, 'payment_due', `${due} paise are due on session ${session.id}: take the payment, then resolve again.`, { sessionId: session.id, amountDuePaise: String(due) });
-	return open(session.id);
+	// an exit held for payment, or already settled through an earlier attempt
+	if (linked && linked.status === 'completed' && !inside) return { session: linked, plate };
+	const out = await exitByPlate(db, { lotId: gate.lotId, plate, at: capture.capturedAt, gateId }, actor, settings).catch(refused);
+	if ('refused' in out) return out;
+	if (out.kind === 'mismatch') return { refused: new AppError(409, 'plate_mismatch', `${plate} is not parked; did you mean ${out.candidates.map((c) => c.plate).join(' or ')}?`, { candidates: out.candidates.map((c) => c.plate).join(',') }) };
+	if (out.kind === 'no_entry') return { refused: new AppError(409, 'no_entry', `${plate} has no session in this lot: open by hand with a reason if it should leave.`) };
+	return link(out.session);
 }
