@@ -166,7 +166,9 @@ export const parkingSessions = mysqlTable(
 		uniqueIndex('parking_sessions_active_uq').on(t.activeKey),
 		index('parking_sessions_lot_entry_idx').on(t.lotId, t.entryAt),
 		index('parking_sessions_plate_idx').on(t.plate, t.entryAt),
-		index('parking_sessions_status_idx').on(t.lotId, t.status, t.entryAt)
+		index('parking_sessions_status_idx').on(t.lotId, t.status, t.entryAt),
+		// the occupancy count every start and end makes, answered from the index alone
+		index('parking_sessions_occupancy_idx').on(t.lotId, t.status, t.vehicleClass)
 	]
 );
 

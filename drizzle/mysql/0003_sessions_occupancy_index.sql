@@ -1,0 +1,1 @@
+CREATE INDEX `parking_sessions_occupancy_idx` ON `parking_sessions` (`lot_id`,`status`,`vehicle_class`);
