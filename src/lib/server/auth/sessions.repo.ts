@@ -7,10 +7,15 @@ export async function insertSession(x: Executor, row: AuthSessionRow): Promise<v
 	await x.q.insert(x.t.authSessions).values(row);
 }
 
-/** The session with its user, or undefined. */
+/**
+ * The session with its user, or undefined: only what a request needs (every request asks, so
+ * not the password hash nor the rest of the user).
+ */
 export async function findSessionWithUser(x: Executor, id: string) {
+	const s = x.t.authSessions;
+	const u = x.t.users;
 	const rows = await x.q
-		.select({ session: x.t.authSessions, user: x.t.users })
+		.select({ session: { kind: s.kind, expiresAt: s.expiresAt }, user: { id: u.id, email: u.email, role: u.role } })
 		.from(x.t.authSessions)
 		.innerJoin(x.t.users, eq(x.t.authSessions.userId, x.t.users.id))
 		.where(eq(x.t.authSessions.id, id))
