@@ -1,4 +1,4 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { isHttpError, isRedirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { newId } from '$lib/id';
 import { startApp } from '$lib/server/app';
@@ -6,7 +6,7 @@ import { authenticateRequest, clearSessionCookie } from '$lib/server/auth/reques
 import { issueSetupToken } from '$lib/server/auth/setup';
 import { decide } from '$lib/server/http/access';
 import { gateJobs } from '$lib/server/gates/retention';
-import { jsonError } from '$lib/server/http/api';
+import { jsonError, unexpectedError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
 import { forbiddenPage } from '$lib/server/http/pages';
 import { startScheduler } from '$lib/server/jobs/scheduler';
@@ -42,6 +42,21 @@ const requestId: Handle = async ({ event, resolve }) => {
 		device_id: event.locals.device?.id
 	});
 	return response;
+};
+
+/**
+ * An error escaping the handles below (the database away while `authenticate` reads the caller's
+ * session, say) would otherwise get kit's own `{"message"}` 500: API clients get the JSON error
+ * shape instead, and a 503 when the database is away. Endpoints catch their own (`endpoint()`).
+ */
+const apiFailures: Handle = async ({ event, resolve }) => {
+	try {
+		return await resolve(event);
+	} catch (error) {
+		if (!isApiRequest(event.request, event.url) || isHttpError(error) || isRedirect(error)) throw error;
+		if (error instanceof AppError) return jsonError(error);
+		return unexpectedError(error, event.route.id);
+	}
 };
 
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
@@ -123,7 +138,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, requestId, csrf, context, authenticate, authorize);
+export const handle = sequence(securityHeaders, requestId, apiFailures, csrf, context, authenticate, authorize);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId;

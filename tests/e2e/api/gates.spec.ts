@@ -161,6 +161,34 @@ test('the original POST /upload_plate answers {"plate","confidence"}', async ({ 
 	expect((await request.post('/upload_plate', { multipart: { image: { name: 'car.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(testJpeg(64, 48)) } } })).status()).toBe(401);
 });
 
+test('an oversized body sent without a length (chunked) gets a clean 413 the client receives, and the connection stays usable', async ({ baseURL, request }) => {
+	const gate = await newGate(request, 'entry');
+	// fetch sends a stream body chunked: the server learns the size only by reading it
+	const chunked = (bytes: number, head: Uint8Array = new Uint8Array()) =>
+		new ReadableStream<Uint8Array>({
+			start(c) {
+				if (head.length) c.enqueue(new Uint8Array(head));
+				for (let sent = head.length; sent < bytes; sent += 16 * 1024) c.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+				c.close();
+			}
+		});
+	const post = (path: string, headers: Record<string, string>, body: ReadableStream<Uint8Array>) =>
+		fetch(new URL(path, baseURL), { method: 'POST', headers, body, duplex: 'half' } as RequestInit & { duplex: 'half' });
+	const cases: Array<[string, () => Promise<Response>]> = [
+		// a JSON body past its 64 KB limit (and under adapter-node's own BODY_SIZE_LIMIT)
+		['JSON', () => post('/api/v1/lots', { ...admin, 'content-type': 'application/json' }, chunked(300 * 1024, new TextEncoder().encode('{"name":"'))) ],
+		// a capture past the capture limit (and past adapter-node's)
+		['capture', () => post(`/api/v1/gates/${gate.id}/captures`, { ...captureHeaders(gate, `chunked-${run}`) }, chunked(6 * 2 ** 20, testJpeg(64, 48)))],
+		['upload_plate', () => post('/upload_plate', { ...operator, 'content-type': 'multipart/form-data; boundary=spms' }, chunked(6 * 2 ** 20))]
+	];
+	for (const [label, send] of cases) {
+		const res = await send();
+		expect(res.status, label).toBe(413);
+		expect(await res.json(), label).toEqual({ error: { code: 'payload_too_large', message: expect.any(String) } });
+	}
+	expect((await request.get('/healthz')).status()).toBe(200);
+});
+
 test('an evidence photo goes straight to storage with a presigned PUT bound to its type and size', async ({ request }) => {
 	const photo = Buffer.from(testJpeg(64, 48));
 	const issued = await request.post('/api/v1/evidence-uploads', { headers: operator, data: { lotId, contentType: 'image/jpeg', bytes: photo.length } });

@@ -229,7 +229,9 @@ async function readPlate(reader: CaptureReader, image: Uint8Array, country: stri
 			if (error.kind === 'failed') throw new AppError(503, 'reader_failed', 'The plate reader failed; retry.', undefined, { 'retry-after': '2' });
 			throw new AppError(422, error.kind === 'too-large' ? 'image_too_large' : 'image_unreadable', `The image can't be used: ${error.message}.`);
 		}
-		throw error;
+		// anything else is the reader's failure (a worker that could not start, say), not the photo's
+		log('error', 'plate reader failed', { error: String((error as Error)?.stack ?? error) });
+		throw new AppError(503, 'reader_failed', 'The plate reader failed; retry.', undefined, { 'retry-after': '2' });
 	}
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ReaderPool } from './reader-pool.ts';
+import { ReadError } from './reader.ts';
 import { jpegDeclaring, ScriptedReader, testJpeg } from './testing.ts';
 import { readUploadedPlate } from './upload-plate.ts';
 
@@ -17,6 +18,15 @@ describe('upload_plate', () => {
 	test('not an image, or a decompression bomb, is refused', async () => {
 		await expect(readUploadedPlate(reader, new TextEncoder().encode('GIF89a....'), 0.8)).rejects.toMatchObject({ status: 415 });
 		await expect(readUploadedPlate(reader, jpegDeclaring(20_000, 20_000), 0.8)).rejects.toMatchObject({ status: 422, code: 'image_too_large' });
+	});
+
+	test.each([
+		['busy', new ReadError('busy', 'every plate reader is busy'), 'reader_busy'],
+		['timed out', new ReadError('timeout', 'the read took longer than 5000 ms'), 'reader_busy'],
+		['failing with an error of its own', new Error('the plate reader could not start'), 'reader_failed']
+	])('a reader %s is a 503 with Retry-After, never a 500', async (_, error, code) => {
+		const failing = { read: () => Promise.reject(error), close: async () => {} };
+		await expect(readUploadedPlate(failing, testJpeg(64, 48), 0.8)).rejects.toMatchObject({ status: 503, code, headers: { 'retry-after': expect.any(String) } });
 	});
 
 	describe('through the real pipeline', () => {

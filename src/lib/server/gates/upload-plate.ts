@@ -5,6 +5,7 @@
 import { checkImageSize, ImageError } from '../../lpr/image-header.ts';
 import type { CountryOption } from '../../lpr/plate-format.ts';
 import { AppError } from '../http/errors.ts';
+import { log } from '../log.ts';
 import { sniffImageType } from '../http/body.ts';
 import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader } from './reader.ts';
 
@@ -26,6 +27,8 @@ export async function readUploadedPlate(reader: CaptureReader, image: Uint8Array
 		if (error instanceof ImageError || error instanceof ReadError) {
 			throw new AppError(422, error.kind === 'too-large' ? 'image_too_large' : 'image_unreadable', `The image can't be used: ${error.message}.`);
 		}
-		throw error;
+		// anything else is the reader's failure (a worker that could not start, say), not the photo's
+		log('error', 'plate reader failed', { error: String((error as Error)?.stack ?? error) });
+		throw new AppError(503, 'reader_failed', 'The plate reader failed; retry.', undefined, { 'retry-after': '2' });
 	}
 }

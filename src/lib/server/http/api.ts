@@ -4,6 +4,8 @@
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
+import { errorCode } from '../db/database.ts';
+import { readBounded } from './body.ts';
 import { AppError } from './errors.ts';
 
 /** Most JSON bodies are small; a few routes raise this. */
@@ -59,45 +61,57 @@ export function validationError(error: z.ZodError): AppError {
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {
-	if (!request.body) return '';
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	try {
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			size += value.byteLength;
-			if (size > maxBytes) {
-				await reader.cancel();
-				throw tooLarge(maxBytes);
-			}
-			chunks.push(value);
-		}
-	} catch (error) {
-		// adapter-node's own BODY_SIZE_LIMIT surfaces as an error with status 413
-		if (error instanceof AppError) throw error;
-		if ((error as { status?: number }).status === 413) throw tooLarge(maxBytes);
-		throw new AppError(400, 'body_unreadable', 'The request body could not be read.');
-	}
-	return new TextDecoder('utf-8', { fatal: false }).decode(concat(chunks, size));
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-	const out = new Uint8Array(size);
-	let at = 0;
-	for (const c of chunks) {
-		out.set(c, at);
-		at += c.byteLength;
-	}
-	return out;
+	// past the limit the rest is read and dropped, not cancelled: see body.ts's DRAIN_MAX_BYTES
+	return new TextDecoder('utf-8', { fatal: false }).decode(await readBounded(request, maxBytes, () => tooLarge(maxBytes)));
 }
 
 const tooLarge = (max: number) => new AppError(413, 'payload_too_large', `The body is larger than ${Math.round(max / 1024)} KB.`);
 
 /**
+ * The database (or a connection to it) failing rather than the request: a dropped or refused
+ * connection, a full pool, a lock that could not be had. Worth a retry, so a 503, not a 500.
+ */
+export function isUnavailable(error: unknown): boolean {
+	const code = errorCode(error);
+	if (code && UNAVAILABLE_CODES.has(code)) return true;
+	for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+		// mysql2's pool and closed connections say so only in words
+		if (/Queue limit reached|connection is in closed state|Pool is closed|Connection lost/i.test(String((e as Error).message ?? ''))) return true;
+	}
+	return false;
+}
+
+const UNAVAILABLE_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'EPIPE',
+	'PROTOCOL_CONNECTION_LOST',
+	'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+	'ER_CON_COUNT_ERROR',
+	'ER_TOO_MANY_USER_CONNECTIONS',
+	'ER_LOCK_WAIT_TIMEOUT',
+	'ER_LOCK_DEADLOCK',
+	'ER_CHECKREAD',
+	'ER_SERVER_SHUTDOWN',
+	'SQLITE_BUSY',
+	'SQLITE_LOCKED'
+]);
+
+/**
+ * The JSON answer to an error that is not an `AppError`, logged: a 503 when the database is
+ * away ({@link isUnavailable}), else a 500 without internals.
+ */
+export function unexpectedError(error: unknown, where: string | null): Response {
+	const unavailable = isUnavailable(error);
+	console.error(JSON.stringify({ level: 'error', msg: unavailable ? 'database unavailable' : 'unhandled endpoint error', route: where, error: String((error as Error)?.stack ?? error) }));
+	if (unavailable) return jsonError(new AppError(503, 'service_unavailable', 'The service is briefly unavailable; retry shortly.', undefined, { 'retry-after': '1' }));
+	return jsonError(new AppError(500, 'internal', 'Something went wrong on our side; it has been logged.'));
+}
+
+/**
  * Wraps a JSON endpoint so every failure answers in the JSON error shape: an `AppError` with its
- * status, anything else as a 500 without internals (logged by `handleError`).
+ * status, the database away as a 503, anything else as a 500 without internals.
  */
 export function endpoint<E extends RequestEvent>(fn: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
 	return async (event) => {
@@ -105,8 +119,7 @@ export function endpoint<E extends RequestEvent>(fn: (event: E) => Promise<Respo
 			return await fn(event);
 		} catch (error) {
 			if (error instanceof AppError) return jsonError(error);
-			console.error(JSON.stringify({ level: 'error', msg: 'unhandled endpoint error', route: event.route.id, error: String((error as Error)?.stack ?? error) }));
-			return jsonError(new AppError(500, 'internal', 'Something went wrong on our side; it has been logged.'));
+			return unexpectedError(error, event.route.id);
 		}
 	};
 }

@@ -8,12 +8,30 @@ const tooLarge = (max: number) =>
 	new AppError(413, 'payload_too_large', `The body is larger than ${max >= 2 ** 20 ? `${(max / 2 ** 20).toFixed(1)} MB` : `${Math.ceil(max / 1024)} KB`}.`);
 
 /**
+ * Past a body's limit, up to this much more is read and thrown away before the 413 is answered.
+ * Cancelling the body instead makes adapter-node destroy the socket, so a client that sent no
+ * length (a chunked upload) would get a connection reset rather than the answer. A client still
+ * sending after this much is cut off. (adapter-node's own BODY_SIZE_LIMIT usually ends the body
+ * first: it errors the stream, and discards the rest itself.)
+ */
+export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
  * Reads the whole body, refusing it as soon as it passes `maxBytes`.
  * @throws {AppError} 413 `payload_too_large`, 400 `body_unreadable`
  */
 export async function readLimitedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
 	if (declared > maxBytes) throw tooLarge(maxBytes);
+	return readBounded(request, maxBytes, () => tooLarge(maxBytes));
+}
+
+/**
+ * The body's bytes, at most `maxBytes` of them; a longer body is read to its end (see
+ * {@link DRAIN_MAX_BYTES}) and refused with `tooLarge()`, so the client receives the refusal.
+ * @throws {AppError} `tooLarge()`, 400 `body_unreadable`
+ */
+export async function readBounded(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
 	if (!request.body) return new Uint8Array();
 	const reader = request.body.getReader();
 	const chunks: Uint8Array[] = [];
@@ -24,15 +42,15 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
 			if (done) break;
 			size += value.byteLength;
 			if (size > maxBytes) {
-				await reader.cancel().catch(() => {});
-				throw tooLarge(maxBytes);
+				await drain(reader);
+				throw tooLarge();
 			}
 			chunks.push(value);
 		}
 	} catch (error) {
 		if (error instanceof AppError) throw error;
 		// adapter-node's own BODY_SIZE_LIMIT surfaces as an error with status 413
-		if ((error as { status?: number }).status === 413) throw tooLarge(maxBytes);
+		if ((error as { status?: number }).status === 413) throw tooLarge();
 		throw new AppError(400, 'body_unreadable', 'The request body could not be read.');
 	}
 	const out = new Uint8Array(size);
@@ -42,6 +60,23 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
 		at += c.byteLength;
 	}
 	return out;
+}
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+	let drained = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			drained += value.byteLength;
+			if (drained > DRAIN_MAX_BYTES) {
+				await reader.cancel().catch(() => {});
+				return;
+			}
+		}
+	} catch {
+		// adapter-node's limit ended the body, or the client went away: nothing more to read
+	}
 }
 
 /** The image type the bytes start with (magic numbers), or null. */
