@@ -6,7 +6,7 @@ import { within } from './within.ts';
 
 const now = Date.UTC(2026, 10, 2, 4, 0);
 let n = 0;
-const lotInput = () => ({ name: `Within ${n++}`, country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 10 }, longStayMinutes: 720, imageRetentionDays: 30 });
+const lotInput = () => ({ name: `Within ${n++}`, country: 'in' as const, timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 10 }, longStayMinutes: 720, imageRetentionDays: 30 });
 
 describe.each(ENGINES)('a service run inside a transaction on %s', async (engine) => {
 	const skip = engine === 'mysql' && !(await mariadbAvailable());
