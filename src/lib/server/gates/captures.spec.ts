@@ -83,6 +83,17 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		expect(await captureRows(gate.gate.id)).toHaveLength(1);
 	});
 
+	test.skipIf(skip)('two gates photograph one car at the same instant: one opens, the others are denied as already inside; one session', async () => {
+		const lot = await newLot();
+		const a = await gateWithKey(tdb.db, lot.id, 'entry', now);
+		const b = await gateWithKey(tdb.db, lot.id, 'entry', now);
+		reader.next = good('KA31ZZ0031');
+		const answers = (await Promise.all([post(a), post(b), post(a), post(b)])).map((r) => r.answer);
+		const [session, ...others] = await sessionsOf(lot.id);
+		expect(others).toEqual([]);
+		expect(answers.map((x) => `${x.decision}/${x.reason}/${x.session_id === session!.id}`).sort()).toEqual(['deny/already_inside/true', 'deny/already_inside/true', 'deny/already_inside/true', 'open/welcome/true']);
+	});
+
 	test.skipIf(skip)('a claim left `processing` by a request that died is released by the next retry, which decides afresh', async () => {
 		const lot = await newLot();
 		const gate = await gateWithKey(tdb.db, lot.id, 'entry', now);

@@ -142,39 +142,45 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 	// one transaction: a failure anywhere leaves none of them, and the gate's retry decides afresh.
 	// Were they separate, a session started by an attempt that then failed would make the retry
 	// answer `already_inside` (or `no_entry` at an exit) for the car that attempt let in.
-	let answer: CaptureAnswer;
-	try {
-		answer = await db.transaction(async (x) => {
-			const outcome = await decide({ ...deps, db: within(x) }, lot, gate, claim, read);
-			const answer: CaptureAnswer = {
-				capture_id: claim.id,
-				decision: outcome.decision,
-				plate: read.plate,
-				confidence: round(read.confidence),
-				reason: outcome.reason,
-				session_id: outcome.sessionId,
-				amount_due: outcome.amountDuePaise,
-				display: display(outcome, read.plate, outcome.amountDuePaise, lot.currency)
-			};
-			await updateCapture(x, claim.id, {
-				status: 'done',
-				imageKey: claim.imageKey,
-				decision: answer.decision,
-				reason: answer.reason,
-				sessionId: answer.session_id,
-				amountDuePaise: answer.amount_due,
-				answer: { ...answer },
-				updatedAt: now
+	let answer: CaptureAnswer | undefined;
+	for (let attempt = 1; !answer; attempt++) {
+		try {
+			answer = await db.transaction(async (x) => {
+				const outcome = await decide({ ...deps, db: within(x) }, lot, gate, claim, read);
+				const answer: CaptureAnswer = {
+					capture_id: claim.id,
+					decision: outcome.decision,
+					plate: read.plate,
+					confidence: round(read.confidence),
+					reason: outcome.reason,
+					session_id: outcome.sessionId,
+					amount_due: outcome.amountDuePaise,
+					display: display(outcome, read.plate, outcome.amountDuePaise, lot.currency)
+				};
+				await updateCapture(x, claim.id, {
+					status: 'done',
+					imageKey: claim.imageKey,
+					decision: answer.decision,
+					reason: answer.reason,
+					sessionId: answer.session_id,
+					amountDuePaise: answer.amount_due,
+					answer: { ...answer },
+					updatedAt: now
+				});
+				await appendEvent(x, { lotId: gate.lotId, type: 'gate.capture', payload: { gateId: gate.id, captureId: claim.id, decision: answer.decision, reason: answer.reason, plate: answer.plate, sessionId: answer.session_id, amountDue: answer.amount_due }, at: now });
+				return answer;
 			});
-			await appendEvent(x, { lotId: gate.lotId, type: 'gate.capture', payload: { gateId: gate.id, captureId: claim.id, decision: answer.decision, reason: answer.reason, plate: answer.plate, sessionId: answer.session_id, amountDue: answer.amount_due }, at: now });
-			return answer;
-		});
-	} catch (error) {
-		// nothing was decided: release the claim so the gate's retry starts afresh (the image stays
-		// for the record). Only a claim still `processing`: if the commit did land after all (its
-		// acknowledgement was lost), the retry finds the answer.
-		await db.run((x) => releaseClaim(x, claim.id)).catch((e: unknown) => log('error', 'capture claim not released', { gate_id: gate.id, capture_id: claim.id, error: String(e) }));
-		throw error;
+		} catch (error) {
+			// On MySQL a transaction reads from a snapshot taken at its first read: a car let in at
+			// another gate at the same instant stays invisible to it after its own insert collided with
+			// that session, and startSession gives up (`busy`). A new transaction sees it (and denies).
+			if (attempt < 3 && error instanceof AppError && error.code === 'busy') continue;
+			// nothing was decided: release the claim so the gate's retry starts afresh (the image stays
+			// for the record). Only a claim still `processing`: if the commit did land after all (its
+			// acknowledgement was lost), the retry finds the answer.
+			await db.run((x) => releaseClaim(x, claim.id)).catch((e: unknown) => log('error', 'capture claim not released', { gate_id: gate.id, capture_id: claim.id, error: String(e) }));
+			throw error;
+		}
 	}
 	return { answer, replayed: false };
 }
