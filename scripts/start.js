@@ -21,6 +21,10 @@ if (!existsSync('build/handler.js')) {
 	if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
+// adapter-node's default (512 KB) is below a gate's JPEG at full resolution; each route caps its own
+// body lower (captures 4 MB, JSON far less), so this is only the outer bound.
+process.env.BODY_SIZE_LIMIT ??= '5M';
+
 const trustProxy = process.env.TRUST_PROXY === 'true';
 process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 if (trustProxy) {
