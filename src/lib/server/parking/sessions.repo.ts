@@ -77,10 +77,12 @@ export interface EntryContext {
 
 /**
  * The lot, whether the plate has permits or hotlist entries, and the lot's occupancy, in one
- * round trip instead of four; undefined when there is no such lot. Inside a transaction this is
- * its first read, so on MariaDB (REPEATABLE READ) it fixes the snapshot every later read sees:
- * the occupancy plus the transaction's own changes is what a COUNT after them would answer.
- * SQLite's write transaction holds the database, so the same holds there.
+ * round trip instead of four; undefined when there is no such lot. Call it inside the
+ * transaction that then makes the change: on MariaDB (REPEATABLE READ) every plain read of a
+ * transaction sees one snapshot plus the transaction's own changes, so this occupancy plus the
+ * change made after it is exactly what a COUNT after the change would answer (also when the
+ * transaction is a savepoint of a larger one). SQLite's write transaction holds the database, so
+ * the same holds there.
  */
 export async function findEntryContext(x: Executor, lotId: string, plate: string, at: number): Promise<EntryContext | undefined> {
 	const l = x.t.lots;
