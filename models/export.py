@@ -66,6 +66,13 @@ def check(path, module, x, names, atol):
     return res
 
 
+def write_contract(name, contract):
+    """models/<name>.json beside the ONNX file, and a one-line summary of what was checked."""
+    with open(os.path.join(MODELS_DIR, f"{name}.json"), "w") as f:
+        json.dump(contract, f, indent=1, default=str)
+    print(f"{name}:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
+
+
 def export_reader(which):
     sd, info = load_state("reader", which, "reader.init.pt")
     net = Reader()
@@ -107,9 +114,7 @@ def export_reader(which):
         "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
         "checks": chk, "latency": lat,
     }
-    with open(os.path.join(MODELS_DIR, "reader.json"), "w") as f:
-        json.dump(contract, f, indent=1, default=str)
-    print("reader:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
+    write_contract("reader", contract)
 
 
 def export_detector(which):
@@ -158,9 +163,7 @@ def export_detector(which):
         "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
         "checks": chk, "latency": lat,
     }
-    with open(os.path.join(MODELS_DIR, "detector.json"), "w") as f:
-        json.dump(contract, f, indent=1, default=str)
-    print("detector:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
+    write_contract("detector", contract)
 
 
 def main():
