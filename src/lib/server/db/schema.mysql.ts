@@ -2,7 +2,7 @@
  * The MySQL / MariaDB schema: the twin of `schema.sqlite.ts` (see there; `schema.spec.ts`
  * keeps the two in step). Ids are 32-character strings, instants BIGINT epoch milliseconds.
  */
-import { bigint, double, index, int, json, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, double, index, int, json, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 const id = (name: string) => varchar(name, { length: 64 });
@@ -311,4 +311,40 @@ export const gateCommands = mysqlTable(
 	},
 	// one command per capture: a held car is let through once, however many operators click
 	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt), uniqueIndex('gate_commands_capture_uq').on(t.captureId)]
+);
+
+// --- Patrol (the PWA) ---------------------------------------------------------------------
+
+export const userLots = mysqlTable(
+	'user_lots',
+	{
+		userId: id('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		lotId: id('lot_id')
+			.notNull()
+			.references(() => lots.id, { onDelete: 'cascade' }),
+		createdAt: ms('created_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.lotId] }), index('user_lots_lot_idx').on(t.lotId)]
+);
+
+export const patrolActions = mysqlTable(
+	'patrol_actions',
+	{
+		id: id('id').primaryKey(),
+		userId: id('user_id').notNull(),
+		lotId: id('lot_id').notNull(),
+		kind: varchar('kind', { length: 16, enum: ['session.start', 'session.end', 'observation', 'violation'] }).notNull(),
+		plate: plate('plate').notNull(),
+		at: ms('at').notNull(),
+		receivedAt: ms('received_at').notNull(),
+		outcome: varchar('outcome', { length: 8, enum: ['applied', 'conflict'] }).notNull(),
+		code: varchar('code', { length: 64 }),
+		message: varchar('message', { length: 500 }),
+		sessionId: id('session_id'),
+		evidenceKey: varchar('evidence_key', { length: 300 }),
+		details: json('details').$type<Record<string, unknown>>().notNull()
+	},
+	(t) => [index('patrol_actions_lot_at_idx').on(t.lotId, t.at), index('patrol_actions_user_idx').on(t.userId, t.receivedAt)]
 );

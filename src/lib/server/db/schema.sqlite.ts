@@ -3,7 +3,7 @@
  * (`schema.spec.ts` proves it), so repositories write one query that runs on both engines.
  * Instants are UTC epoch milliseconds; money is integer minor units (paise).
  */
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable(
 	'users',
@@ -322,4 +322,54 @@ export const gateCommands = sqliteTable(
 	},
 	// one command per capture: a held car is let through once, however many operators click
 	(t) => [index('gate_commands_gate_idx').on(t.gateId, t.ackedAt, t.issuedAt), uniqueIndex('gate_commands_capture_uq').on(t.captureId)]
+);
+
+// --- Patrol (the PWA) ---------------------------------------------------------------------
+
+/**
+ * The lots a staff account is limited to. An account with no row here works in every lot (as
+ * before this table existed); one with rows sees only those lots' cameras, snapshots and actions.
+ */
+export const userLots = sqliteTable(
+	'user_lots',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		lotId: text('lot_id')
+			.notNull()
+			.references(() => lots.id, { onDelete: 'cascade' }),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.lotId] }), index('user_lots_lot_idx').on(t.lotId)]
+);
+
+/**
+ * Actions recorded by the patrol app, often offline, and synced later. The id is made by the
+ * phone when the action is recorded: the first sync to arrive inserts the row (in the same
+ * transaction as the action's effect), so a retried or repeated sync applies it once and gets the
+ * stored outcome back. Observations and violations live only here; session starts and ends
+ * also change `parking_sessions` (linked by `session_id`).
+ */
+export const patrolActions = sqliteTable(
+	'patrol_actions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id').notNull(),
+		lotId: text('lot_id').notNull(),
+		kind: text('kind', { enum: ['session.start', 'session.end', 'observation', 'violation'] }).notNull(),
+		plate: text('plate').notNull(),
+		/** when the patrol recorded it (the phone's clock) */
+		at: integer('at').notNull(),
+		receivedAt: integer('received_at').notNull(),
+		/** applied, or a conflict the app shows (e.g. the session was ended meanwhile) */
+		outcome: text('outcome', { enum: ['applied', 'conflict'] }).notNull(),
+		code: text('code'),
+		message: text('message'),
+		sessionId: text('session_id'),
+		evidenceKey: text('evidence_key'),
+		/** location, note, violation reason, read confidence: as the app sent them */
+		details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull()
+	},
+	(t) => [index('patrol_actions_lot_at_idx').on(t.lotId, t.at), index('patrol_actions_user_idx').on(t.userId, t.receivedAt)]
 );
