@@ -348,3 +348,50 @@ export const patrolActions = mysqlTable(
 	},
 	(t) => [index('patrol_actions_lot_at_idx').on(t.lotId, t.at), index('patrol_actions_user_idx').on(t.userId, t.receivedAt)]
 );
+
+export const smsOutbox = mysqlTable(
+	'sms_outbox',
+	{
+		id: id('id').primaryKey(),
+		kind: varchar('kind', { length: 32 }).notNull(),
+		lotId: id('lot_id'),
+		toPhone: varchar('to_phone', { length: 20 }).notNull(),
+		body: varchar('body', { length: 1600 }).notNull(),
+		segments: int('segments').notNull(),
+		priority: varchar('priority', { length: 8, enum: ['urgent', 'normal'] }).notNull(),
+		dedupKey: varchar('dedup_key', { length: 190 }).notNull(),
+		ref: varchar('ref', { length: 100 }),
+		status: varchar('status', { length: 10, enum: ['pending', 'sending', 'accepted', 'failed', 'cancelled'] }).notNull(),
+		holdReason: varchar('hold_reason', { length: 100 }),
+		attempts: int('attempts').notNull(),
+		nextAttemptAt: ms('next_attempt_at').notNull(),
+		claimedBy: id('claimed_by'),
+		claimUntil: ms('claim_until'),
+		ambiguousSince: ms('ambiguous_since'),
+		twilioSid: varchar('twilio_sid', { length: 34 }),
+		twilioStatus: varchar('twilio_status', { length: 20 }),
+		errorCode: int('error_code'),
+		lastError: varchar('last_error', { length: 500 }),
+		createdAt: ms('created_at').notNull(),
+		updatedAt: ms('updated_at').notNull(),
+		acceptedAt: ms('accepted_at')
+	},
+	(t) => [
+		uniqueIndex('sms_outbox_dedup_uq').on(t.dedupKey),
+		uniqueIndex('sms_outbox_sid_uq').on(t.twilioSid),
+		index('sms_outbox_due_idx').on(t.status, t.nextAttemptAt),
+		index('sms_outbox_created_idx').on(t.createdAt)
+	]
+);
+
+export const smsTemplates = mysqlTable('sms_templates', {
+	kind: varchar('kind', { length: 32 }).primaryKey(),
+	body: varchar('body', { length: 1600 }).notNull(),
+	updatedAt: ms('updated_at').notNull(),
+	updatedBy: id('updated_by')
+});
+
+export const smsOptOuts = mysqlTable('sms_opt_outs', {
+	phone: varchar('phone', { length: 20 }).primaryKey(),
+	optedOutAt: ms('opted_out_at').notNull()
+});

@@ -373,3 +373,66 @@ export const patrolActions = sqliteTable(
 	},
 	(t) => [index('patrol_actions_lot_at_idx').on(t.lotId, t.at), index('patrol_actions_user_idx').on(t.userId, t.receivedAt)]
 );
+
+// --- SMS -----------------------------------------------------------------------------------
+
+/**
+ * The SMS outbox. A row is written in the same transaction as the event that causes it (a
+ * payment, a hotlist hit, a scan's finding); the sender job claims due rows, sends them through
+ * Twilio and records the outcome. `dedup_key` makes each alert once per fact (one expiry alert
+ * per session and threshold); `twilio_sid` is unique, so one Twilio message answers one row.
+ */
+export const smsOutbox = sqliteTable(
+	'sms_outbox',
+	{
+		id: text('id').primaryKey(),
+		kind: text('kind').notNull(),
+		lotId: text('lot_id'),
+		/** E.164 */
+		toPhone: text('to_phone').notNull(),
+		body: text('body').notNull(),
+		segments: integer('segments').notNull(),
+		/** urgent kinds ignore quiet hours */
+		priority: text('priority', { enum: ['urgent', 'normal'] }).notNull(),
+		dedupKey: text('dedup_key').notNull(),
+		/** what caused it, for people reading the outbox: `payment:<id>`, `session:<id>`, … */
+		ref: text('ref'),
+		status: text('status', { enum: ['pending', 'sending', 'accepted', 'failed', 'cancelled'] }).notNull(),
+		/** why a pending row is waiting, for admins: "SMS not configured", "quiet hours", "retrying" */
+		holdReason: text('hold_reason'),
+		attempts: integer('attempts').notNull(),
+		nextAttemptAt: integer('next_attempt_at').notNull(),
+		claimedBy: text('claimed_by'),
+		claimUntil: integer('claim_until'),
+		/** the first attempt whose answer was never seen: Twilio may have the message, so look before resending */
+		ambiguousSince: integer('ambiguous_since'),
+		twilioSid: text('twilio_sid'),
+		/** Twilio's own status: queued, sending, sent, delivered, undelivered, failed, … */
+		twilioStatus: text('twilio_status'),
+		errorCode: integer('error_code'),
+		lastError: text('last_error'),
+		createdAt: integer('created_at').notNull(),
+		updatedAt: integer('updated_at').notNull(),
+		acceptedAt: integer('accepted_at')
+	},
+	(t) => [
+		uniqueIndex('sms_outbox_dedup_uq').on(t.dedupKey),
+		uniqueIndex('sms_outbox_sid_uq').on(t.twilioSid),
+		index('sms_outbox_due_idx').on(t.status, t.nextAttemptAt),
+		index('sms_outbox_created_idx').on(t.createdAt)
+	]
+);
+
+/** An admin's wording of a message kind; kinds without a row use the built-in template. */
+export const smsTemplates = sqliteTable('sms_templates', {
+	kind: text('kind').primaryKey(),
+	body: text('body').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+	updatedBy: text('updated_by')
+});
+
+/** Numbers that answered STOP (removed again by START). */
+export const smsOptOuts = sqliteTable('sms_opt_outs', {
+	phone: text('phone').primaryKey(),
+	optedOutAt: integer('opted_out_at').notNull()
+});
