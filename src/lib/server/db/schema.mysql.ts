@@ -168,7 +168,9 @@ export const parkingSessions = mysqlTable(
 		index('parking_sessions_plate_idx').on(t.plate, t.entryAt),
 		index('parking_sessions_status_idx').on(t.lotId, t.status, t.entryAt),
 		// the occupancy count every start and end makes, answered from the index alone
-		index('parking_sessions_occupancy_idx').on(t.lotId, t.status, t.vehicleClass)
+		index('parking_sessions_occupancy_idx').on(t.lotId, t.status, t.vehicleClass),
+		// reports: exits per hour, stays and exits today, answered from the index alone
+		index('parking_sessions_lot_exit_idx').on(t.lotId, t.exitAt, t.status, t.entryAt)
 	]
 );
 
@@ -186,7 +188,11 @@ export const payments = mysqlTable(
 		receivedBy: id('received_by'),
 		at: ms('at').notNull()
 	},
-	(t) => [index('payments_session_idx').on(t.sessionId), index('payments_lot_at_idx').on(t.lotId, t.at)]
+	(t) => [
+		index('payments_session_idx').on(t.sessionId),
+		// by lot and time; wide so the revenue reports read the index alone (the session id joins the class)
+		index('payments_lot_at_idx').on(t.lotId, t.at, t.method, t.amountPaise, t.sessionId)
+	]
 );
 
 export const permits = mysqlTable(
@@ -242,7 +248,12 @@ export const anomalies = mysqlTable(
 		reviewedBy: id('reviewed_by'),
 		reviewedAt: ms('reviewed_at')
 	},
-	(t) => [uniqueIndex('anomalies_dedup_uq').on(t.dedupKey), index('anomalies_lot_status_idx').on(t.lotId, t.status, t.detectedAt)]
+	(t) => [
+		uniqueIndex('anomalies_dedup_uq').on(t.dedupKey),
+		index('anomalies_lot_status_idx').on(t.lotId, t.status, t.detectedAt),
+		// reports: anomaly counts by kind over a range
+		index('anomalies_lot_detected_idx').on(t.lotId, t.detectedAt, t.kind, t.status)
+	]
 );
 
 export const events = mysqlTable(
