@@ -37,6 +37,19 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/admin/users': ADMIN,
 	'/admin/device-keys': ADMIN,
 	'/healthz': PUBLIC,
+	// the PWA: pages are role-checked; the offline page and the plate worker's models and WASM
+	// (the same files every installed phone holds) are public
+	'/patrol': STAFF,
+	'/gate': STAFF,
+	'/offline': PUBLIC,
+	'/lpr/[file]': PUBLIC,
+	'/api/v1/sync': STAFF,
+	'/api/v1/patrol/snapshot': STAFF,
+	'/api/v1/patrol/lots': STAFF,
+	'/api/v1/patrol/actions': STAFF,
+	// the service also checks the caller works in the camera's lot
+	'/api/v1/cameras/[id]/stream': STAFF,
+	'/api/v1/users/[id]/lots': ADMIN,
 	'/api/v1/me': SIGNED_IN,
 	'/api/v1/me/password': SIGNED_IN,
 	'/api/v1/device/me': DEVICE,

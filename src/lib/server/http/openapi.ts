@@ -14,6 +14,9 @@ import { tariffPlanSchema } from '../../parking/index.ts';
 import { commandInputSchema, pollQuerySchema } from '../gates/commands.ts';
 import { captureListQuery, resolveSchema } from '../gates/holds.ts';
 import { uploadRequestSchema } from '../storage/storage.ts';
+import { userLotsSchema } from '../patrol/lots-access.ts';
+import { snapshotQuery } from '../patrol/snapshot.ts';
+import { patrolActionSchema } from '../patrol/sync.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -94,7 +97,20 @@ const OPERATIONS: Operation[] = [
 	{ method: 'post', path: '/api/v1/gates/{id}/commands/{commandId}/ack', summary: 'The gate ran a command', tag: 'gates', access: "the gate's device key", status: 204 },
 	{ method: 'post', path: '/api/v1/gates/{id}/heartbeat', summary: 'The gate is alive', tag: 'gates', access: "the gate's device key", status: 204 },
 	{ method: 'get', path: '/api/v1/gates/{id}/status', summary: 'Online (heard from within a minute) and pending commands', tag: 'gates', access: STAFF },
-	{ method: 'post', path: '/api/v1/evidence-uploads', summary: 'A presigned PUT for one evidence photo of this type and exact size', tag: 'images', access: STAFF, body: uploadRequestSchema, status: 201 }
+	{ method: 'post', path: '/api/v1/evidence-uploads', summary: 'A presigned PUT for one evidence photo of this type and exact size', tag: 'images', access: STAFF, body: uploadRequestSchema, status: 201 },
+	{ method: 'put', path: '/api/v1/users/{id}/lots', summary: 'Limit a staff account to lots ([] lifts the limit)', tag: 'accounts', access: 'admin', body: userLotsSchema },
+	{ method: 'get', path: '/api/v1/patrol/lots', summary: 'The lots the caller works in', tag: 'patrol', access: STAFF },
+	{ method: 'get', path: '/api/v1/patrol/snapshot', summary: "What a patrol phone keeps to answer offline: a lot's active sessions, permits, hotlist and plans", tag: 'patrol', access: `${STAFF} (in the lot)`, query: snapshotQuery },
+	{
+		method: 'post',
+		path: '/api/v1/sync',
+		summary: "The patrol app's outbox: each action applied once per client id → results applied / conflict (stored, shown) / rejected (not stored; kept by the app) / retry",
+		tag: 'patrol',
+		access: `${STAFF} (in the lot)`,
+		body: z.object({ actions: z.array(patrolActionSchema).min(1).max(100) })
+	},
+	{ method: 'get', path: '/api/v1/patrol/actions', summary: "A lot's synced patrol actions, oldest first", tag: 'patrol', access: `${STAFF} (in the lot)` },
+	{ method: 'get', path: '/api/v1/cameras/{id}/stream', summary: "A gate's camera as MJPEG (ESP32 wire format), relayed; whole JPEG parts only", tag: 'gates', access: `${STAFF} (in the gate's lot)` }
 ];
 
 const errorSchema = {
