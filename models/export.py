@@ -103,14 +103,19 @@ def export_reader(which):
             },
         },
         "output": {
-            "name": "probs", "shape": ["n", C.MAX_SLOTS, len(C.VOCAB)], "dtype": "float32",
-            "meaning": "softmax probabilities per character slot over `vocab` (already normalised)",
+            "name": "probs", "shape": ["n", C.READER_STEPS, len(C.VOCAB)], "dtype": "float32",
+            "meaning": "softmax probabilities per time step over `vocab` (already normalised); steps 0..39 "
+                       "read the plate's top text line left to right, steps 40..79 the bottom line (a one-line "
+                       "plate uses either half and blanks the other)",
         },
-        "vocab": C.VOCAB, "alphabet": C.ALPHABET, "pad_char": C.PAD, "pad_index": len(C.ALPHABET),
-        "max_slots": C.MAX_SLOTS,
-        "decode": "for each slot k: i = argmax(probs[k]); skip if i == pad_index; text += vocab[i]; "
-                  "char_confidence = probs[k][i].  Text is left-aligned: a PAD before a character is unusual "
-                  "(treat as low confidence).  plate_confidence = min(char confidences over all slots incl. pads).",
+        "vocab": C.VOCAB, "alphabet": C.ALPHABET, "blank_char": C.BLANK, "blank_index": C.BLANK_INDEX,
+        "max_chars": C.MAX_CHARS,
+        "decode": {
+            "kind": "ctc-greedy",
+            "how": "i_t = argmax(probs[t]) per step; collapse runs of one index into one; drop blank_index; "
+                   "text = vocab[i] of what is left.  char_confidence = highest probs[t][i] over the character's run; "
+                   "plate_confidence = min(char confidences)",
+        },
         "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
         "checks": chk, "latency": lat,
     }

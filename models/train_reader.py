@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plates import runutil as R  # noqa: E402
-from plates.contract import MAX_SLOTS, encode_text, reader_gray, reader_tensor  # noqa: E402
+from plates.contract import BLANK_INDEX, VOCAB, decode_probs, encode_text, reader_gray, reader_tensor  # noqa: E402
 from plates.data import CROP_SETS, DEFAULT_DATA, MODELS_DIR, load_crops, load_scenes  # noqa: E402
 from plates.nets import Reader  # noqa: E402
 from plates.reader_data import real_sample, synth_sample  # noqa: E402
@@ -57,7 +57,19 @@ class Batches(torch.utils.data.IterableDataset):
                         g, t = real_sample(rng, c.img, strong=rng.random() < 0.85), c.text
                 xs.append(reader_tensor(g))
                 ys.append(encode_text(t))
-            yield step, torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+            lengths = torch.tensor([len(y) for y in ys], dtype=torch.long)
+            yield step, torch.from_numpy(np.stack(xs)), torch.from_numpy(np.concatenate(ys)), lengths
+
+
+def batch_exact(logits, y, lengths) -> float:
+    """Share of a training batch read exactly (greedy CTC), for the log."""
+    probs = torch.softmax(logits, -1).numpy()
+    texts = [decode_probs(p)[0] for p in probs]
+    truth, at = [], 0
+    for n in lengths.tolist():
+        truth.append("".join(VOCAB[i] for i in y[at:at + n].tolist()))
+        at += n
+    return float(np.mean([a == b for a, b in zip(texts, truth)]))
 
 
 @torch.no_grad()
@@ -70,9 +82,9 @@ def evaluate(net, val) -> dict:
         for i in range(0, len(crops), 128):
             chunk = crops[i:i + 128]
             x = torch.from_numpy(np.stack([reader_tensor(reader_gray(c.img)) for c in chunk]))
-            pred = net(x).argmax(-1).numpy()
-            for c, pr in zip(chunk, pred):
-                ok += int((pr == encode_text(c.text)).all())
+            probs = torch.softmax(net(x), -1).numpy()
+            for c, pr in zip(chunk, probs):
+                ok += int(decode_probs(pr)[0] == c.text)
         out[name] = ok / max(1, len(crops))
     net.train()
     return out
@@ -141,20 +153,22 @@ def main():
                                          num_workers=a.workers, prefetch_factor=4 if a.workers else 2)
     t0, seen, run_loss, run_acc = time.time(), 0, 0.0, 0.0
     net.train()
-    for step, x, y in loader:
+    for step, x, y, lengths in loader:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
-        logits = net(x)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), label_smoothing=0.05)
+        logits = net(x)                                        # N, T, V
+        logp = logits.log_softmax(-1).transpose(0, 1)          # T, N, V as ctc_loss wants
+        steps = torch.full((len(x),), logp.shape[0], dtype=torch.long)
+        loss = F.ctc_loss(logp, y, steps, lengths, blank=BLANK_INDEX, zero_infinity=True)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
         opt.step()
         seen += len(x)
         run_loss = 0.98 * run_loss + 0.02 * loss.item()
-        run_acc = 0.98 * run_acc + 0.02 * (logits.argmax(-1) == y).all(1).float().mean().item()
         s = step + 1
         if s % 50 == 0:
+            run_acc = batch_exact(logits.detach(), y, lengths)
             R.log(f"step {s} loss {run_loss:.3f} train-exact {run_acc:.3f} lr {lr_at(step, cfg):.2e} "
                   f"{seen / (time.time() - t0):.0f} crops/s")
         keep = None

@@ -12,27 +12,38 @@ from .augment import rectify
 
 # ---- reader -------------------------------------------------------------------------------
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-PAD = "_"
-VOCAB = ALPHABET + PAD          # class index -> character; PAD is the last class
-MAX_SLOTS = 12
+BLANK = "_"
+VOCAB = ALPHABET + BLANK        # class index -> character; the CTC blank is the last class
+BLANK_INDEX = len(ALPHABET)
+MAX_CHARS = 12                  # longest plate text the reader is trained on
 READER_H, READER_W = 64, 160    # gray, stretched (no letterbox): two-line plates fill the height
 READER_MEAN, READER_STD = 127.5, 127.5  # x = (gray - 127.5) / 127.5
+READER_LINES = 2                # output sequence: top text line's steps, then the bottom line's
+READER_STEPS = READER_LINES * (READER_W // 4)   # the reader keeps width at stride 4
 
 
 def encode_text(text: str) -> np.ndarray:
-    """Label string -> MAX_SLOTS class indices, padded with PAD (left-aligned)."""
-    assert len(text) <= MAX_SLOTS, text
-    return np.array([VOCAB.index(c) for c in text] + [len(ALPHABET)] * (MAX_SLOTS - len(text)), np.int64)
+    """Label string -> class indices (CTC target, no blanks)."""
+    assert 0 < len(text) <= MAX_CHARS, text
+    return np.array([VOCAB.index(c) for c in text], np.int64)
 
 
 def decode_probs(probs: np.ndarray) -> tuple[str, list[float]]:
-    """(MAX_SLOTS, len(VOCAB)) probabilities -> text (PAD slots dropped) and per-char confidence."""
+    """(STEPS, len(VOCAB)) probabilities -> CTC greedy text and per-char confidence.
+
+    Best class per step; runs of one class collapse to one character; blanks are dropped.  A
+    character's confidence is its highest probability over its run."""
     idx = probs.argmax(-1)
     text, conf = [], []
+    prev = BLANK_INDEX
     for k, i in enumerate(idx):
-        if i != len(ALPHABET):
-            text.append(VOCAB[i])
-            conf.append(float(probs[k, i]))
+        if i != BLANK_INDEX:
+            if i != prev:
+                text.append(VOCAB[i])
+                conf.append(float(probs[k, i]))
+            else:
+                conf[-1] = max(conf[-1], float(probs[k, i]))
+        prev = i
     return "".join(text), conf
 
 

@@ -1,11 +1,11 @@
-"""The two networks: a fixed-slot plate reader and a CenterNet-style plate detector."""
+"""The two networks: a CTC plate reader with line attention and a CenterNet-style plate detector."""
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .contract import MAX_SLOTS, VOCAB, READER_H, READER_W
+from .contract import READER_LINES as LINES, READER_STEPS as STEPS, VOCAB
 
 
 def cbr(i, o, k=3, s=1, groups=1):
@@ -14,35 +14,47 @@ def cbr(i, o, k=3, s=1, groups=1):
 
 
 class Reader(nn.Module):
-    """Gray 64x160 crop -> (MAX_SLOTS, len(VOCAB)) per-slot class logits.
+    """Gray 64x160 crop -> (STEPS, len(VOCAB)) per-step class logits for CTC (blank = last class).
 
-    A plain conv stack down to 4x10, a 1x1 squeeze, then one dense layer over the whole map:
-    every slot sees the whole crop, so two-line plates need nothing special (fast-plate-ocr's
-    idea).  ~0.73 M parameters (2.9 MB fp32)."""
+    A conv stack down to an 8x40 map (width kept at stride 4 so every character has several
+    columns), then *line attention*: for each of two text lines a softmax over the map's height
+    per column picks the rows that line lives on, giving two 40-step sequences read top line
+    first.  One-line plates put their text in either sequence and blanks in the other; two-line
+    plates read top then bottom, which is the order their text is written in.  Each output step
+    sees only a window of columns, so a character is read where it is, whatever the layout
+    (the fixed-slot head this replaced tied slots to positions and memorised layouts).
+    ~0.45 M parameters."""
 
-    def __init__(self, squeeze: int = 24, hidden: int = 0):
+    def __init__(self, width: int = 128):
         super().__init__()
         self.features = nn.Sequential(
             cbr(1, 32, s=2),                       # 32 x 80
             cbr(32, 48), nn.MaxPool2d(2),          # 16 x 40
-            cbr(48, 64), cbr(64, 64), nn.MaxPool2d(2),    # 8 x 20
-            cbr(64, 128), cbr(128, 128), nn.MaxPool2d(2),  # 4 x 10
-            cbr(128, squeeze, k=1),
+            cbr(48, 64), cbr(64, 64), nn.MaxPool2d((2, 1)),   # 8 x 40
+            cbr(64, 128), cbr(128, width),         # 8 x 40
         )
-        n = squeeze * (READER_H // 16) * (READER_W // 16)
-        out = MAX_SLOTS * len(VOCAB)
-        # hidden=0: a linear read-out per slot straight from the 4x10 map.  A 192-unit hidden
-        # bottleneck (v1) learned several times slower on this CPU budget.
-        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.1), nn.Linear(n, out)) if not hidden else \
-            nn.Sequential(nn.Flatten(), nn.Dropout(0.2), nn.Linear(n, hidden), nn.ReLU(inplace=True),
-                          nn.Dropout(0.1), nn.Linear(hidden, out))
+        self.line_logits = nn.Sequential(cbr(width, 64, k=3), nn.Conv2d(64, LINES, 1))
+        # context along each line (kernel 1 x k keeps the two lines apart)
+        self.context = nn.Sequential(cbr_1d(width, width, 5), cbr_1d(width, width, 5), nn.Dropout(0.1))
+        self.classify = nn.Conv2d(width, len(VOCAB), 1)
 
     def forward(self, x):
-        return self.head(self.features(x)).view(-1, MAX_SLOTS, len(VOCAB))
+        f = self.features(x)                                   # N, C, H, W
+        a = torch.softmax(self.line_logits(f), dim=2)           # N, L, H, W
+        # each line: the attention-weighted sum over height, as mean x H with 4-D ops only (opset 17's
+        # ReduceSum takes its axes as an input, which OpenCV DNN 4.6 can't; ReduceMean keeps them)
+        h = int(f.shape[2])  # a constant in the export (8), not a Shape op
+        lines = torch.cat([(f * a[:, i:i + 1]).mean(2, keepdim=True) * h for i in range(LINES)], 2)  # N, C, L, W
+        y = self.classify(self.context(lines))                  # N, V, L, W
+        return y.flatten(2).transpose(1, 2)                     # N, L*W, V (top line first)
+
+
+def cbr_1d(i, o, k):
+    return nn.Sequential(nn.Conv2d(i, o, (1, k), 1, (0, k // 2), bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True))
 
 
 class ReaderExport(nn.Module):
-    """What ships: softmax probabilities (1, MAX_SLOTS, len(VOCAB))."""
+    """What ships: softmax probabilities (1, STEPS, len(VOCAB)), decoded greedily as CTC."""
 
     def __init__(self, reader: Reader):
         super().__init__()

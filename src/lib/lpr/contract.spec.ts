@@ -28,8 +28,9 @@ describe('parseReaderContract', () => {
 			mean: 127.5,
 			std: 127.5,
 			vocab: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_',
-			padIndex: 36,
-			maxSlots: 12
+			blankIndex: 36,
+			steps: 80,
+			maxChars: 12
 		});
 	});
 
@@ -39,9 +40,11 @@ describe('parseReaderContract', () => {
 		['input.shape', ['n', 3, 64, 160], /input\.shape must be \[n, 1, H, W\]/],
 		['input.shape', ['n', 1, 'h', 160], /no fixed H and W/],
 		['input.color', 'RGB', /input\.color must be "gray"/],
-		['pad_index', 37, /pad_index/],
-		['output.shape', ['n', 12, 36], /vocabulary size 37/],
-		['max_slots', 0, /max_slots/]
+		['blank_index', 37, /blank_index/],
+		['output.shape', ['n', 80, 36], /vocabulary size/],
+		['output.shape', ['n', 'steps', 37], /no fixed step count/],
+		['decode.kind', 'slots', /decode\.kind must be "ctc-greedy"/],
+		['max_chars', 0, /max_chars/]
 	])('names the bad field %s', (path, value, message) => {
 		expect(() => parseReaderContract(edit(readerJson(), path, value))).toThrow(message);
 		expect(() => parseReaderContract(edit(readerJson(), path, value))).toThrow(ContractError);

@@ -19,10 +19,13 @@ export interface ReaderContract {
 	/** x = (gray − mean) / std. */
 	readonly mean: number;
 	readonly std: number;
-	/** Class index → character; `vocab[padIndex]` is the padding class. */
+	/** Class index → character; `vocab[blankIndex]` is the CTC blank. */
 	readonly vocab: string;
-	readonly padIndex: number;
-	readonly maxSlots: number;
+	readonly blankIndex: number;
+	/** Time steps of the output sequence (its second dimension). */
+	readonly steps: number;
+	/** Longest text the reader was trained on. */
+	readonly maxChars: number;
 }
 
 /** Names of the detector's regression channels, in the meaning the decoder gives them. */
@@ -136,10 +139,17 @@ export function parseReaderContract(json: unknown): ReaderContract {
 	const [height, width] = inputHw(json, 1);
 	if (str(json, 'input.color') !== 'gray') throw new ContractError('contract field input.color must be "gray"');
 	const vocab = str(json, 'vocab');
-	const padIndex = num(json, 'pad_index', (n) => Number.isInteger(n) && n >= 0 && n < vocab.length);
+	const blankIndex = num(json, 'blank_index', (n) => Number.isInteger(n) && n >= 0 && n < vocab.length);
+	if (str(json, 'decode.kind') !== 'ctc-greedy') {
+		throw new ContractError('contract field decode.kind must be "ctc-greedy"');
+	}
 	const outShape = field(json, 'output.shape');
-	if (!Array.isArray(outShape) || outShape[2] !== vocab.length) {
-		throw new ContractError(`contract field output.shape must end in the vocabulary size ${vocab.length}`);
+	if (!Array.isArray(outShape) || outShape.length !== 3 || outShape[2] !== vocab.length) {
+		throw new ContractError(`contract field output.shape must be [n, steps, ${vocab.length}] (the vocabulary size)`);
+	}
+	const steps = outShape[1];
+	if (typeof steps !== 'number' || !positiveInt(steps)) {
+		throw new ContractError(`contract field output.shape has no fixed step count: ${JSON.stringify(outShape)}`);
 	}
 	return {
 		version: str(json, 'version'),
@@ -151,8 +161,9 @@ export function parseReaderContract(json: unknown): ReaderContract {
 		mean: num(json, 'input.normalize.mean'),
 		std: num(json, 'input.normalize.std', (n) => n > 0),
 		vocab,
-		padIndex,
-		maxSlots: num(json, 'max_slots', positiveInt)
+		blankIndex,
+		steps,
+		maxChars: num(json, 'max_chars', positiveInt)
 	};
 }
 

@@ -38,7 +38,7 @@ from plates.det_codec import decode
 d = sys.argv[2]
 heat = np.fromfile(d + "/heat.f32", np.float32).reshape(96, 160)
 reg = np.fromfile(d + "/reg.f32", np.float32).reshape(12, 96, 160)
-probs = np.fromfile(d + "/probs.f32", np.float32).reshape(-1, C.MAX_SLOTS, len(C.VOCAB))
+probs = np.fromfile(d + "/probs.f32", np.float32).reshape(-1, C.READER_STEPS, len(C.VOCAB))
 print(json.dumps({"dets": decode(heat, reg), "reads": [C.decode_probs(p) for p in probs]}))
 `;
 
@@ -111,7 +111,7 @@ describe.skipIf(pythonMissing !== null)(`parity with models/plates/contract.py${
 		const heat = new Float32Array(gw * gh).map(() => rand() * 0.2);
 		for (const [x, y, v] of [[10, 10, 0.9], [11, 10, 0.5], [80, 40, 0.7], [150, 90, 0.35], [3, 93, 0.95]] as const) heat[y * gw + x] = v;
 		const reg = new Float32Array(12 * gw * gh).map(() => rand() - 0.5);
-		const probs = new Float32Array(3 * 12 * 37).map(() => rand());
+		const probs = new Float32Array(3 * 80 * 37).map(() => rand());
 		writeFileSync(join(dir, 'heat.f32'), heat);
 		writeFileSync(join(dir, 'reg.f32'), reg);
 		writeFileSync(join(dir, 'probs.f32'), probs);

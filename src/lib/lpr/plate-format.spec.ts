@@ -9,7 +9,7 @@ function reading(text: string, conf: number[] = [], alts: Record<number, [string
 		const alt = alts[i];
 		return { char, confidence, candidates: [{ char, probability: confidence }, ...(alt ? [{ char: alt[0], probability: alt[1] }] : [])] };
 	});
-	return { text, confidence: Math.min(0.95, ...chars.map((c) => c.confidence)), chars, gap: false };
+	return { text, confidence: Math.min(0.95, ...chars.map((c) => c.confidence)), chars };
 }
 
 describe('applyPlateFormat', () => {

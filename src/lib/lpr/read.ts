@@ -1,88 +1,75 @@
 /**
- * Decoding the reader output: per-slot probabilities over the contract's vocabulary, text
- * left-aligned and padded (`contract.decode_probs`), into text, per-character confidences and the
- * alternatives the country rules may choose from.
+ * Decoding the reader output: per-step probabilities over the contract's vocabulary, read as CTC
+ * (`contract.decode_probs`: best class per step, runs collapsed, blanks dropped), into text,
+ * per-character confidences and the alternatives the country rules may choose from.
  */
 import type { ReaderContract } from './contract.ts';
 
 /** How many alternatives per character are kept for post-processing (the rules try at most 3). */
 export const CANDIDATES_PER_CHAR = 3;
 
-/** One character read, its probability and the reader's next best characters (no padding). */
+/** One character read, its probability and the reader's next best characters (never the blank). */
 export interface CharRead {
 	readonly char: string;
 	readonly confidence: number;
-	/** Most probable first, the read character included. */
+	/** Most probable first, the read character included, at the step where it was surest. */
 	readonly candidates: readonly { readonly char: string; readonly probability: number }[];
 }
 
 /** What the reader read on one plate. */
 export interface Reading {
 	readonly text: string;
-	/**
-	 * The contract's plate confidence: the lowest slot probability over all slots, padding
-	 * included (a confident read is confident about where the text ends, too).
-	 */
+	/** The contract's plate confidence: the lowest character confidence (0 when nothing was read). */
 	readonly confidence: number;
 	readonly chars: readonly CharRead[];
-	/**
-	 * True when a padding slot came before a character: the model was trained on left-aligned
-	 * text, so a gap means it is unsure how many characters there are.
-	 */
-	readonly gap: boolean;
 }
 
 /**
  * Decodes the reader output for plate `index` of a batch.
- * @param probs the `probs` output, n × maxSlots × vocab.length, softmax already applied
+ * @param probs the `probs` output, n × steps × vocab.length, softmax already applied
  * @throws RangeError when `probs` holds no plate `index`
  * @example decodeReading(probs, 0, contract) // { text: 'KA01AB1234', confidence: 0.93, … }
  */
 export function decodeReading(probs: Float32Array, index: number, contract: ReaderContract): Reading {
-	const { maxSlots, vocab, padIndex } = contract;
+	const { steps, vocab, blankIndex } = contract;
 	const k = vocab.length;
-	const base = index * maxSlots * k;
-	if (!Number.isInteger(index) || index < 0 || base + maxSlots * k > probs.length) {
+	const base = index * steps * k;
+	if (!Number.isInteger(index) || index < 0 || base + steps * k > probs.length) {
 		throw new RangeError(`reader output has no plate ${index}`);
 	}
-	const chars: CharRead[] = [];
-	let confidence = 1;
-	let padSeen = false;
-	let gap = false;
-	for (let slot = 0; slot < maxSlots; slot++) {
-		const row = probs.subarray(base + slot * k, base + (slot + 1) * k);
-		const order = topIndices(row, CANDIDATES_PER_CHAR + 1);
-		const best = order[0] as number;
-		const p = clamp01(row[best] as number);
-		if (best === padIndex) {
-			padSeen = true;
-			confidence = Math.min(confidence, p);
-			continue;
+	// Each character: its class and the step of its run where it was most probable.
+	const runs: { cls: number; step: number; p: number }[] = [];
+	let prev = blankIndex;
+	for (let t = 0; t < steps; t++) {
+		const row = probs.subarray(base + t * k, base + (t + 1) * k);
+		const best = argmax(row);
+		const p = row[best] as number;
+		if (best !== blankIndex) {
+			const run = runs.at(-1);
+			if (best !== prev || run === undefined) runs.push({ cls: best, step: t, p });
+			else if (p > run.p) Object.assign(run, { step: t, p });
 		}
-		if (padSeen) {
-			// A confident pad before this character is a confident doubt about the length: count
-			// the pad slot by how likely it held a character instead, so the plate's confidence drops.
-			gap = true;
-			confidence = Math.min(confidence, 1 - maxPadProbabilityBefore(probs, base, slot, k, padIndex));
-		}
-		confidence = Math.min(confidence, p);
-		chars.push({
-			char: vocab[best] as string,
-			confidence: p,
-			candidates: order
-				.filter((i) => i !== padIndex)
+		prev = best;
+	}
+	const chars = runs.map(({ cls, step, p }): CharRead => {
+		const row = probs.subarray(base + step * k, base + (step + 1) * k);
+		return {
+			char: vocab[cls] as string,
+			confidence: clamp01(p),
+			candidates: topIndices(row, CANDIDATES_PER_CHAR + 1)
+				.filter((i) => i !== blankIndex)
 				.slice(0, CANDIDATES_PER_CHAR)
 				.map((i) => ({ char: vocab[i] as string, probability: clamp01(row[i] as number) }))
-		});
-	}
-	return { text: chars.map((c) => c.char).join(''), confidence: chars.length > 0 ? confidence : 0, chars, gap };
+		};
+	});
+	const confidence = chars.length > 0 ? Math.min(...chars.map((c) => c.confidence)) : 0;
+	return { text: chars.map((c) => c.char).join(''), confidence, chars };
 }
 
-/** Highest padding probability over the slots before `slot` (the gap's surest pad). */
-function maxPadProbabilityBefore(probs: Float32Array, base: number, slot: number, k: number, padIndex: number): number {
-	let m = 0;
-	for (let s = 0; s < slot; s++) m = Math.max(m, probs[base + s * k + padIndex] as number);
-	return clamp01(m);
+function argmax(row: Float32Array): number {
+	let best = 0;
+	for (let i = 1; i < row.length; i++) if ((row[i] as number) > (row[best] as number)) best = i;
+	return best;
 }
 
 /** Indices of the `n` largest values, largest first (n is tiny, so a partial insertion sort). */

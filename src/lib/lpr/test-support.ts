@@ -76,12 +76,13 @@ export function readerJson(): Record<string, unknown> {
 			color: 'gray',
 			normalize: { mean: 127.5, std: 127.5 }
 		},
-		output: { name: 'probs', shape: ['n', 12, 37], dtype: 'float32' },
+		output: { name: 'probs', shape: ['n', 80, 37], dtype: 'float32' },
 		vocab: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_',
 		alphabet: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-		pad_char: '_',
-		pad_index: 36,
-		max_slots: 12
+		blank_char: '_',
+		blank_index: 36,
+		max_chars: 12,
+		decode: { kind: 'ctc-greedy' }
 	};
 }
 
@@ -165,16 +166,17 @@ export function fakeRuntime(plates: FakePlate[], names = { det: ['heat', 'heat_m
 	const reader = session('reader', ['plate'], names.rdr, (x) => {
 		const n = x.dims[0] as number;
 		const k = rdr.vocab.length;
-		const probs = new Float32Array(n * rdr.maxSlots * k);
-		// Texts in detector order (best score first), as the pipeline batches them.
+		const probs = new Float32Array(n * rdr.steps * k);
+		// Texts in detector order (best score first), as the pipeline batches them: each character
+		// on every other step, blanks between (a well-formed CTC sequence, repeats included).
 		const texts = [...plates].sort((a, b) => b.score - a.score).map((p) => p.text);
 		for (let i = 0; i < n; i++) {
-			for (let s = 0; s < rdr.maxSlots; s++) {
-				const ch = texts[i]?.[s] ?? '_';
-				probs[(i * rdr.maxSlots + s) * k + rdr.vocab.indexOf(ch)] = 0.9;
+			for (let s = 0; s < rdr.steps; s++) {
+				const ch = s % 2 === 0 ? (texts[i]?.[s / 2] ?? '_') : '_';
+				probs[(i * rdr.steps + s) * k + rdr.vocab.indexOf(ch)] = 0.9;
 			}
 		}
-		return { probs: { data: probs, dims: [n, rdr.maxSlots, k] } };
+		return { probs: { data: probs, dims: [n, rdr.steps, k] } };
 	});
 	const models = [detector, reader];
 	const createSession: OnnxSessionFactory = async () => models.shift() as OnnxSession;
