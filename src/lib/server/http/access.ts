@@ -33,7 +33,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/logout': SIGNED_IN,
 	'/setup/[token]': PUBLIC,
 	'/account': SIGNED_IN,
-	'/admin': ADMIN,
+	// the dashboard, work queues, reports and day-to-day lists: the people who run the car park
+	'/admin': MANAGERS,
+	'/admin/reports': MANAGERS,
+	'/admin/reports/[kind]/csv': MANAGERS,
 	'/admin/users': ADMIN,
 	'/admin/device-keys': ADMIN,
 	'/healthz': PUBLIC,
