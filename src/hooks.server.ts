@@ -12,6 +12,9 @@ import { forbiddenPage } from '$lib/server/http/pages';
 import { startScheduler } from '$lib/server/jobs/scheduler';
 import { log } from '$lib/server/log';
 import { PARKING_JOBS } from '$lib/server/parking/scans';
+import { smsRuntime } from '$lib/server/sms';
+import { smsJobs } from '$lib/server/sms/alerts';
+import { startSmsSender } from '$lib/server/sms/sender';
 
 export const init: ServerInit = async () => {
 	const app = await startApp();
@@ -21,7 +24,11 @@ export const init: ServerInit = async () => {
 		// The one place a secret is printed: the operator needs it to claim the install.
 		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
 	}
-	startScheduler(app.db, [...PARKING_JOBS, ...gateJobs(app.images)]);
+	startScheduler(app.db, [...PARKING_JOBS, ...gateJobs(app.images), ...smsJobs(app.parking)]);
+	// every instance sends: row claims keep a message from going out twice
+	const sms = smsRuntime(app.config);
+	startSmsSender(app.db, sms.gateway, sms.sender);
+	if (!sms.gateway) log('info', 'SMS not configured: messages wait in the outbox (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER)');
 	log('info', 'started', { engine: app.db.engine });
 };
 

@@ -32,6 +32,10 @@ describe('loadConfig', () => {
 		['DB_URI', 'postgres://x'],
 		['TWILIO_ACCOUNT_SID', 'not-a-sid'],
 		['TWILIO_FROM_NUMBER', '09876543210'],
+		['TWILIO_API_BASE_URL', '127.0.0.1:4010'],
+		['TWILIO_STATUS_CALLBACK_URL', '/api/v1/webhooks/twilio/status'],
+		['SMS_QUIET_HOURS', '9pm-8am'],
+		['SMS_QUIET_HOURS', '21:00-21:00'],
 		['ORIGIN', 'parking.example.com'],
 		['LPR_WORKERS', '0'],
 		['LPR_WORKERS', 'two']
@@ -54,5 +58,14 @@ describe('loadConfig', () => {
 		expect(loadConfig({ ...base, AWS_S3_ENDPOINT: 'http://s3.local', AWS_S3_FORCE_PATH_STYLE: 'false' }).s3?.forcePathStyle).toBe(false);
 		expect(() => loadConfig({ ...base, AWS_S3_FORCE_PATH_STYLE: 'yes' })).toThrowError(/AWS_S3_FORCE_PATH_STYLE="yes": expected true or false/);
 		expect(() => loadConfig({ ...base, AWS_S3_ENDPOINT: 'not a url' })).toThrowError(/AWS_S3_ENDPOINT/);
+	});
+
+	test('SMS: quiet hours default to 21:00-08:00 (off turns them off); the status callback comes from ORIGIN unless given', () => {
+		expect(loadConfig({}).sms).toEqual({ statusCallbackUrl: undefined, quietHours: { fromMinute: 1260, untilMinute: 480 } });
+		expect(loadConfig({ SMS_QUIET_HOURS: 'off' }).sms.quietHours).toBeNull();
+		expect(loadConfig({ ORIGIN: 'https://p.example.com/' }).sms.statusCallbackUrl).toBe('https://p.example.com/api/v1/webhooks/twilio/status');
+		expect(loadConfig({ ORIGIN: 'https://p.example.com', TWILIO_STATUS_CALLBACK_URL: 'https://hooks.example.com/s' }).sms.statusCallbackUrl).toBe('https://hooks.example.com/s');
+		const twilio = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM_NUMBER: '+14155550100' };
+		expect(loadConfig({ ...twilio, TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' }).twilio).toEqual({ accountSid: twilio.TWILIO_ACCOUNT_SID, authToken: 'secret', from: '+14155550100', apiBaseUrl: 'http://127.0.0.1:4010' });
 	});
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseQuietHours, type QuietHours } from '../parking/sms/delivery.ts';
 
 /**
  * Every environment variable SPMS reads, validated once at start. `.env.example` lists the same
@@ -45,7 +46,13 @@ const envSchema = z.object({
 	TWILIO_FROM_NUMBER: z
 		.string()
 		.regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +14155550100')
-		.optional()
+		.optional(),
+	TWILIO_API_BASE_URL: z.url({ message: 'an absolute URL such as http://127.0.0.1:4010 (Twilio itself when unset)' }).optional(),
+	TWILIO_STATUS_CALLBACK_URL: z.url({ message: 'an absolute URL such as https://parking.example.com/api/v1/webhooks/twilio/status' }).optional(),
+	SMS_QUIET_HOURS: z
+		.string()
+		.refine((v) => parseQuietHours(v) !== undefined, 'HH:MM-HH:MM in the lot\'s time (e.g. 21:00-08:00), or off')
+		.default('21:00-08:00')
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,7 +87,13 @@ export interface Config {
 	defaultTimeZone: string;
 	defaultCurrency: string;
 	s3: S3Config | undefined;
-	twilio: { accountSid: string; authToken: string; from: string } | undefined;
+	twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl: string | undefined } | undefined;
+	sms: {
+		/** where Twilio posts delivery statuses; from ORIGIN unless set */
+		statusCallbackUrl: string | undefined;
+		/** non-urgent messages wait while these last, in each lot's zone */
+		quietHours: QuietHours | null;
+	};
 }
 
 /** Raised for a bad environment: the message names each variable and the form it expects. */
@@ -145,8 +158,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 			: undefined,
 		twilio:
 			e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM_NUMBER
-				? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM_NUMBER }
-				: undefined
+				? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM_NUMBER, apiBaseUrl: e.TWILIO_API_BASE_URL }
+				: undefined,
+		sms: {
+			statusCallbackUrl: e.TWILIO_STATUS_CALLBACK_URL ?? (e.ORIGIN ? `${e.ORIGIN.replace(/\/$/, '')}/api/v1/webhooks/twilio/status` : undefined),
+			quietHours: parseQuietHours(e.SMS_QUIET_HOURS) ?? null
+		}
 	};
 }
 

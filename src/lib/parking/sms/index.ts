@@ -14,3 +14,4 @@ export {
 	type QuietHours
 } from './delivery.ts';
 export { isSmsKind, SMS_KIND_SPECS, SMS_KINDS, smsDate, smsTime, type SmsKind, type SmsKindSpec } from './kinds.ts';
+export { dueThreshold, paidUntil } from './expiry.ts';

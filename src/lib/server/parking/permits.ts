@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { newId } from '../../id.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
 import {
 	findHotlist,
@@ -18,6 +18,8 @@ import {
 	type HotlistRow,
 	type PermitRow
 } from './permits.repo.ts';
+import { describePhoneError, parseE164, phoneRegionOfLot } from '../../parking/sms/index.ts';
+import { findLot } from './lots.repo.ts';
 import { plateInputSchema } from './sessions.ts';
 
 export type Permit = PermitRow;
@@ -31,12 +33,30 @@ export const permitInputSchema = z
 		validFrom: z.int().min(0),
 		validUntil: z.int().min(0),
 		holderName: z.string().trim().max(100).optional(),
-		phone: z.string().trim().max(20).optional()
+		/** E.164, or national in the first lot's country */
+		phone: z.string().trim().min(1).max(40).optional()
 	})
 	.refine((p) => p.validUntil > p.validFrom, { path: ['validUntil'], message: 'must be after validFrom' });
 
 export async function createPermit(db: Database, input: z.output<typeof permitInputSchema>, actorUserId: string, now: number): Promise<Permit> {
-	const permit: Permit = {
+	return db.transaction(async (x) => {
+		const permit = await permitRow(x, input, actorUserId, now);
+		await insertPermit(x, permit);
+		await recordAudit(x, { at: now, actorUserId, action: 'permit.create', entity: 'permit', entityId: permit.id, details: { plate: permit.plate, kind: permit.kind } });
+		return permit;
+	});
+}
+
+/** The permit to store; its phone read as E.164 (a national number with its first lot's country). @throws {AppError} 422 */
+async function permitRow(x: Executor, input: z.output<typeof permitInputSchema>, actorUserId: string, now: number): Promise<Permit> {
+	let phone: string | null = null;
+	if (input.phone !== undefined) {
+		const lot = await findLot(x, input.lotIds[0]!);
+		const parsed = parseE164(input.phone, lot ? phoneRegionOfLot(lot.country) : undefined);
+		if (!parsed.ok) throw new AppError(422, 'validation_failed', 'Some fields are missing or wrong.', { phone: describePhoneError(parsed.error) });
+		phone = parsed.value;
+	}
+	return {
 		id: newId(),
 		plate: input.plate,
 		kind: input.kind,
@@ -44,16 +64,11 @@ export async function createPermit(db: Database, input: z.output<typeof permitIn
 		validFrom: input.validFrom,
 		validUntil: input.validUntil,
 		holderName: input.holderName ?? null,
-		phone: input.phone ?? null,
+		phone,
 		createdBy: actorUserId,
 		createdAt: now,
 		revokedAt: null
 	};
-	await db.transaction(async (x) => {
-		await insertPermit(x, permit);
-		await recordAudit(x, { at: now, actorUserId, action: 'permit.create', entity: 'permit', entityId: permit.id, details: { plate: permit.plate, kind: permit.kind } });
-	});
-	return permit;
 }
 
 export async function permits(db: Database, plate: string | undefined, limit = 50, offset = 0): Promise<Permit[]> {

@@ -5,6 +5,7 @@
 import { isLongStay, permitExpiredWhileParked } from '../../parking/index.ts';
 import type { Database, Executor } from '../db/database.ts';
 import type { Job } from '../jobs/scheduler.ts';
+import { alertLongStay } from '../sms/alerts.ts';
 import { raiseAnomaly } from './anomalies.ts';
 import { deleteEventsBefore } from './events.repo.ts';
 import { listLots } from './lots.repo.ts';
@@ -38,6 +39,7 @@ export async function scanLongStays(db: Database, now: number, scope: ScanScope 
 					evidence: { entryAt: s.entryAt, thresholdMinutes: lot.longStayMinutes, parkedMinutes: Math.floor((now - s.entryAt) / 60_000) },
 					at: now
 				});
+				await alertLongStay(x, lot, s, now); // once per session (its de-duplication key)
 			}
 		}
 		return found;

@@ -16,9 +16,12 @@ import { newId } from '../../id.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { isUniqueViolation, type Database, type Executor } from '../db/database.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
+import { describePhoneError, parseE164, phoneRegionOfLot } from '../../parking/sms/index.ts';
+import { alertHotlistHit, alertPayment } from '../sms/alerts.ts';
+import { setVehiclePhone } from '../sms/recipients.repo.ts';
 import { raiseAnomaly } from './anomalies.ts';
 import { appendEvent } from './events.repo.ts';
-import { findLot, type LotRow } from './lots.repo.ts';
+import { findGate, findLot, type LotRow } from './lots.repo.ts';
 import { hotlistOfPlate, permitsOfPlate, type HotlistRow, type PermitRow } from './permits.repo.ts';
 import {
 	activeKeyOf,
@@ -178,8 +181,11 @@ async function raiseEntryAnomalies(
 	settings: ParkingSettings
 ): Promise<void> {
 	const base = { lotId: lot.id, plate: session.plate, sessionId: session.id, at: input.at };
+	const gateName = hits.length && input.gateId ? ((await findGate(x, input.gateId))?.name ?? null) : null;
 	for (const hit of hits) {
 		await raiseAnomaly(x, { ...base, key: { kind: 'hotlist-hit', lotId: lot.id, sessionId: session.id }, evidence: { hotlistId: hit.id, reason: hit.reason, priority: hit.priority, gateId: input.gateId ?? null } });
+		// the operators' SMS commits with the entry, or not at all
+		await alertHotlistHit(x, lot, session, hit, gateName, input.at);
 	}
 	await raiseLowConfidence(x, lot, { plate: session.plate, sessionId: session.id, at: input.at, confidence: input.confidence, gateId: input.gateId }, settings);
 	const capacity = lot.capacity[session.vehicleClass] ?? 0;
@@ -375,6 +381,8 @@ export const paymentSchema = z.strictObject({
 	amountPaise: z.int('a whole number of paise').min(1, 'a payment is at least 1 paisa').max(100_000_000),
 	method: z.enum(['cash', 'upi', 'card']),
 	reference: z.string().trim().max(100).optional(),
+	/** the driver's number for the confirmation (and later alerts); national numbers in the lot's country */
+	phone: z.string().trim().min(1).max(40).optional(),
 	at: z.int().min(0).optional()
 });
 
@@ -395,6 +403,13 @@ export async function paySession(db: Database, sessionId: string, input: z.outpu
 			}
 		}
 		if (session.status === 'voided') throw conflict('session_voided', 'This session was voided.');
+		const lot = await requireLot(x, session.lotId);
+		let phone: string | null = null;
+		if (input.phone !== undefined) {
+			const parsed = parseE164(input.phone, phoneRegionOfLot(lot.country));
+			if (!parsed.ok) throw new AppError(422, 'validation_failed', 'Some fields are missing or wrong.', { phone: describePhoneError(parsed.error) });
+			phone = parsed.value;
+		}
 		if (session.feePaise !== null && session.paidPaise + input.amountPaise > session.feePaise) {
 			throw conflict('overpayment', `Only ${session.feePaise - session.paidPaise} paise are due.`);
 		}
@@ -410,6 +425,9 @@ export async function paySession(db: Database, sessionId: string, input: z.outpu
 		};
 		await insertPayment(x, payment);
 		await addPaid(x, sessionId, input.amountPaise, input.at);
+		if (phone) await setVehiclePhone(x, session.plate, session.vehicleClass, phone, input.at);
+		// the confirmation is written with the payment: both commit, or neither
+		await alertPayment(x, lot, session, payment, phone);
 		await appendEvent(x, { lotId: session.lotId, type: 'payment', payload: { sessionId, amountPaise: input.amountPaise, method: input.method }, at: input.at });
 		if (actor.userId) await recordAudit(x, { at: input.at, actorUserId: actor.userId, action: 'session.pay', entity: 'parking_session', entityId: sessionId, details: { paymentId: payment.id, amountPaise: input.amountPaise, method: input.method } });
 		return { payment, session: { ...session, paidPaise: session.paidPaise + input.amountPaise }, duplicate: false };
