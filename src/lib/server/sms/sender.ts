@@ -109,7 +109,9 @@ async function settle(db: Database, gateway: SmsGateway, row: OutboxRow, token: 
 		try {
 			found = await gateway.findSent({ to: row.toPhone, body: row.body, since: row.ambiguousSince });
 		} catch (error) {
-			return retry(row, now, opts, write, release, { kind: 'retry', message: `looking for an earlier attempt: ${String((error as Error).message ?? error)}`, code: null, httpStatus: null, ambiguous: false });
+			// counts as an attempt, so the wait grows while Twilio stays away
+			const counted = { ...row, attempts: row.attempts + 1 };
+			return retry(counted, now, opts, (p) => write({ attempts: counted.attempts, ...p }), (p) => release({ attempts: counted.attempts, ...p }), { kind: 'retry', message: `looking for an earlier attempt: ${String((error as Error).message ?? error)}`, code: null, httpStatus: null, ambiguous: false });
 		}
 		const taken = await db.run((x) => sidsTaken(x, found.map((f) => f.sid)));
 		const mine = found.find((f) => !taken.has(f.sid));
