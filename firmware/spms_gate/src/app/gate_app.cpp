@@ -164,6 +164,12 @@ void GateApp::controlStep() {
     p_.barrier.setOpen(open);
     p_.log.log(Level::info, "barrier", {{"open", open}, {"state", gateStateName(gate_.state())}});
   }
+  {
+    // the capture to send first: the one a car at the barrier still waits for
+    bool waiting = gate_.state() == GateState::waiting || (gate_.state() == GateState::held && gate_.offline());
+    std::lock_guard<std::mutex> g(liveM_);
+    liveId_ = waiting ? gate_.waitingFor() : std::string();
+  }
   g_state = static_cast<int>(gate_.state());
   g_open = barrierOpen_;
   g_sensed = sensed;
@@ -207,7 +213,8 @@ void GateApp::sleepBeating(uint32_t ms, std::atomic<uint64_t>& beat) {
   }
 }
 
-bool GateApp::sendCapture(uint64_t now) {
+bool GateApp::sendCapture(uint64_t now, bool& attempted) {
+  attempted = false;
   std::string live;
   {
     std::lock_guard<std::mutex> g(liveM_);
@@ -224,6 +231,7 @@ bool GateApp::sendCapture(uint64_t now) {
   Settings s = settings();
   HttpRequest req = captureRequest(s.gateId, s.deviceKey, c.id, c.wallMs, c.jpeg.data(), c.jpeg.size());
   ring_.attempted(c.id);
+  attempted = true;
   posted_++;
   HttpResult r = netHttp_.send(req);
   PostResult pr = interpretCapture(r, c.id);
@@ -316,7 +324,9 @@ uint32_t GateApp::netStep() {
     if (clockWarned_) p_.log.log(Level::info, "clock_set", {{"now_ist", formatIst(wall)}});
     clockWarned_ = false;
   }
-  if (sendCapture(now)) return 0;  // more may be queued: straight on
+  bool attempted = false;
+  if (sendCapture(now, attempted)) return 0;  // more may be queued: straight on
+  if (attempted) return 100;
   now = p_.clock.monoMs();
   bool queued = ring_.size() > 0;
   if (now - lastHeartbeat_ >= (queued && !reachable_ ? 5000u : limits_.heartbeatMs) && (!queued || !reachable_)) {

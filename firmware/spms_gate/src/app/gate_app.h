@@ -77,7 +77,7 @@ class GateApp {
   void takePhoto(uint64_t now);
   void record(const std::string& id, const CaptureAnswer& a, int64_t wallMs, bool acted);
   void logEvents();
-  bool sendCapture(uint64_t now);
+  bool sendCapture(uint64_t now, bool& attempted);
   void heartbeat(uint64_t now);
   void sleepBeating(uint32_t ms, std::atomic<uint64_t>& beat);
 

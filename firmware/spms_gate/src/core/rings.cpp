@@ -5,16 +5,16 @@ namespace spms {
 std::vector<std::string> CaptureRing::push(QueuedCapture&& c) {
   std::lock_guard<std::mutex> g(m_);
   std::vector<std::string> evicted;
+  if (c.jpeg.size() > maxBytes_) {  // can't ever fit: don't empty the queue for it
+    evicted.push_back(c.id);
+    dropped_++;
+    return evicted;
+  }
   while (!q_.empty() && (q_.size() >= maxItems_ || bytes_ + c.jpeg.size() > maxBytes_)) {
     evicted.push_back(q_.front().id);
     bytes_ -= q_.front().jpeg.size();
     q_.erase(q_.begin());
     dropped_++;
-  }
-  if (c.jpeg.size() > maxBytes_) {  // can't ever fit
-    evicted.push_back(c.id);
-    dropped_++;
-    return evicted;
   }
   bytes_ += c.jpeg.size();
   q_.push_back(std::move(c));
