@@ -39,6 +39,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/admin/reports/[kind]/csv': MANAGERS,
 	'/admin/users': ADMIN,
 	'/admin/device-keys': ADMIN,
+	'/admin/sms': ADMIN,
 	'/healthz': PUBLIC,
 	// the PWA: pages are role-checked; the offline page and the plate worker's models and WASM
 	// (the same files every installed phone holds) are public
@@ -91,6 +92,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/api/v1/anomalies/[id]': staffReadsManagersWrite,
 	'/api/v1/events': STAFF,
 	'/api/v1/evidence-uploads': STAFF,
+	'/api/v1/sms/outbox': ADMIN,
+	'/api/v1/sms/templates': ADMIN,
+	'/api/v1/sms/templates/[kind]': ADMIN,
+	// Twilio's webhooks: the X-Twilio-Signature is the authorisation (checked by the route)
+	'/api/v1/webhooks/twilio/status': PUBLIC,
+	'/api/v1/webhooks/twilio/inbound': PUBLIC,
 	// local-disk images: the URL's signature is the authorisation (S3's presigned URLs, locally)
 	'/api/v1/storage/[...key]': PUBLIC,
 	// the original JSON API: any signed-in account, as before (drivers see their own sessions)
