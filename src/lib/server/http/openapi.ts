@@ -16,6 +16,7 @@ import { captureListQuery, resolveSchema } from '../gates/holds.ts';
 import { uploadRequestSchema } from '../storage/storage.ts';
 import { userLotsSchema } from '../patrol/lots-access.ts';
 import { snapshotQuery } from '../patrol/snapshot.ts';
+import { templateInputSchema } from '../sms/templates.ts';
 import { patrolActionSchema } from '../patrol/sync.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -110,6 +111,12 @@ const OPERATIONS: Operation[] = [
 		body: z.object({ actions: z.array(patrolActionSchema).min(1).max(100) })
 	},
 	{ method: 'get', path: '/api/v1/patrol/actions', summary: "A lot's synced patrol actions, oldest first", tag: 'patrol', access: `${STAFF} (in the lot)` },
+	{ method: 'get', path: '/api/v1/sms/outbox', summary: 'The SMS outbox, newest first, with counts by status and whether Twilio is configured', tag: 'sms', access: 'admin' },
+	{ method: 'get', path: '/api/v1/sms/templates', summary: 'Each message kind with its template and placeholders', tag: 'sms', access: 'admin' },
+	{ method: 'put', path: '/api/v1/sms/templates/{kind}', summary: 'Save a template (422 for an unknown placeholder or more than two SMS segments)', tag: 'sms', access: 'admin', body: templateInputSchema },
+	{ method: 'delete', path: '/api/v1/sms/templates/{kind}', summary: 'Back to the built-in template', tag: 'sms', access: 'admin' },
+	{ method: 'post', path: '/api/v1/webhooks/twilio/status', summary: "Twilio's delivery status callback (form-encoded; X-Twilio-Signature, else 403)", tag: 'sms', access: 'Twilio (signed)' },
+	{ method: 'post', path: '/api/v1/webhooks/twilio/inbound', summary: 'Inbound SMS: STOP opts out, START back in (form-encoded; X-Twilio-Signature, else 403)', tag: 'sms', access: 'Twilio (signed)' },
 	{ method: 'get', path: '/api/v1/cameras/{id}/stream', summary: "A gate's camera as MJPEG (ESP32 wire format), relayed; whole JPEG parts only", tag: 'gates', access: `${STAFF} (in the gate's lot)` }
 ];
 
