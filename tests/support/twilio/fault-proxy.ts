@@ -3,7 +3,8 @@
  * mock: answers 500 or 429 itself, drops the connection before forwarding (Twilio never saw the
  * request), or forwards and then drops the connection instead of answering (Twilio took the
  * message, the sender never hears so) — the case that makes naive retries send twice. Faults
- * come from a seeded generator, at `rate`, while `faulty` is on.
+ * come from a seeded generator, at `rate`; with `forMs`, only for that long from the first request
+ * after `set` (senders that take a while to start still meet the faults).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,7 @@ export interface FaultProxy {
 	/** faults injected so far, by kind */
 	injected: Record<Fault, number>;
 	forwarded: number;
-	set(options: { rate: number; faults?: readonly Fault[] }): void;
+	set(options: { rate: number; faults?: readonly Fault[]; forMs?: number }): void;
 	close(): Promise<void>;
 }
 
@@ -37,12 +38,18 @@ export async function startFaultProxy(target: string, seed = 1): Promise<FaultPr
 	const upstream = new URL(target);
 	let rate = 0;
 	let faults: readonly Fault[] = ALL_FAULTS;
+	let forMs: number | undefined;
+	let windowStart: number | undefined;
 	const injected: Record<Fault, number> = { status500: 0, status429: 0, dropBefore: 0, dropAfter: 0 };
 	const state = { forwarded: 0 };
 	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
+			if (forMs !== undefined) {
+				windowStart ??= Date.now();
+				if (Date.now() - windowStart >= forMs) rate = 0;
+			}
 			const fault = random() < rate ? faults[Math.floor(random() * faults.length)]! : null;
 			if (fault) injected[fault]++;
 			if (fault === 'status500') return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20500, message: 'Internal Server Error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 }));
@@ -75,6 +82,8 @@ export async function startFaultProxy(target: string, seed = 1): Promise<FaultPr
 		set(options) {
 			rate = options.rate;
 			faults = options.faults ?? ALL_FAULTS;
+			forMs = options.forMs;
+			windowStart = undefined;
 		},
 		close: () =>
 			new Promise((r) => {

@@ -47,7 +47,7 @@ export async function startTwilioMock(accountSid = TEST_ACCOUNT_SID, authToken =
 	if (!twilioSpecAvailable()) throw new Error(`Twilio's OpenAPI document is missing: ${TWILIO_SPEC}`);
 	const fake = await startFakeTwilio(accountSid, authToken);
 	const port = await freePort();
-	const child: ChildProcess = spawn(PRISM, ['proxy', '-h', '127.0.0.1', '-p', String(port), '--errors', '-v', 'warn', TWILIO_SPEC, fake.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child: ChildProcess = spawn(PRISM, ['proxy', '-h', '127.0.0.1', '-p', String(port), '--errors', '-v', 'error', TWILIO_SPEC, fake.url], { stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	await new Promise<void>((ready, fail) => {
 		const timer = setTimeout(() => fail(new Error(`Prism did not start in 60 s:\n${output}`)), 60_000);

@@ -176,8 +176,7 @@ describe.each(ENGINES)('SMS sender on %s', async (engine) => {
 				await target.transaction((x) => fillOutbox(x, rows));
 				await own?.close();
 				own = undefined;
-				proxy.set({ rate: 0.35 });
-				const heal = setTimeout(() => proxy.set({ rate: 0 }), 3_000); // "for a while"
+				proxy.set({ rate: 0.35, forMs: 3_000 }); // "for a while", from the first request
 				const script = resolve(import.meta.dirname, '../../../../tests/support/twilio/sender-process.ts');
 				const run = () =>
 					new Promise<string>((ok, fail) => {
@@ -189,7 +188,6 @@ describe.each(ENGINES)('SMS sender on %s', async (engine) => {
 						child.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`sender exited ${code}: ${err}`))));
 					});
 				const totals = (await Promise.all([run(), run()])).map((o) => JSON.parse(o.trim().split('\n').pop()!));
-				clearTimeout(heal);
 				expect(totals[0].claimed).toBeGreaterThan(0);
 				expect(totals[1].claimed).toBeGreaterThan(0);
 				expect(Object.values(proxy.injected).every((n) => n > 0)).toBe(true);
