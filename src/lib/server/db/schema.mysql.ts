@@ -169,8 +169,8 @@ export const parkingSessions = mysqlTable(
 		index('parking_sessions_status_idx').on(t.lotId, t.status, t.entryAt),
 		// the occupancy count every start and end makes, answered from the index alone
 		index('parking_sessions_occupancy_idx').on(t.lotId, t.status, t.vehicleClass),
-		// reports: exits per hour, stays and exits today, answered from the index alone
-		index('parking_sessions_lot_exit_idx').on(t.lotId, t.exitAt, t.status, t.entryAt)
+		// reports: exits per hour, stays by class and exits today, answered from the index alone
+		index('parking_sessions_lot_exit_idx').on(t.lotId, t.exitAt, t.status, t.entryAt, t.vehicleClass)
 	]
 );
 
