@@ -232,3 +232,15 @@ TEST_CASE("app: Wi-Fi down → joins with backoff") {
   CHECK(r.network.joins >= 2);
   CHECK(r.network.joins <= 4);  // 2 s, 4 s, 8 s … not every 100 ms
 }
+
+TEST_CASE("app: a vehicle under the barrier at power-up keeps it up until it has gone") {
+  fake::Rig r(false);
+  r.sensor.value = 1;
+  r.boot();
+  CHECK(r.barrier.open);
+  r.run(1000);
+  CHECK(r.barrier.open);
+  r.sensor.value = 0;
+  r.run(3000);
+  CHECK(!r.barrier.open);
+}

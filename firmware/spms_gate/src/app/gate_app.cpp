@@ -36,10 +36,13 @@ bool GateApp::begin() {
   applySettings(s);
   uint64_t now = p_.clock.monoMs();
   netBeat_ = cmdBeat_ = now;
-  p_.sensor.read();
-  gate_.begin(false, now);
+  // something under the barrier at power-up keeps it up (it may be up already) until clear
+  int raw = p_.sensor.read();
+  bool sensedAtBoot = s.sensor.kind == SensorKind::irBeam ? raw != 0 : (raw < 0 || raw < s.sensor.nearCm);
+  gate_.begin(sensedAtBoot, now);
   gate_.permitCheck = [this](const std::string& plate) { return permits_.allows(plate, p_.clock.wallMs(), 24LL * 3600 * 1000); };
-  p_.barrier.setOpen(false);
+  barrierOpen_ = gate_.barrierOpen();
+  p_.barrier.setOpen(barrierOpen_);
   p_.log.log(Level::info, "boot", {{"firmware", firmware_}, {"id_epoch", ids_.epoch()}, {"provisioned", provisioned_.load()}});
   return provisioned_;
 }
@@ -51,8 +54,10 @@ void GateApp::applySettings(const Settings& s) {
     settings_ = s;
     problems_ = problems;
   }
-  detector_.configure(s.sensor);
-  gate_.configure(s.timings, s.offlinePolicy);
+  // the control and net tasks pick these up themselves (this may run in the console's task)
+  controlReconfigure_ = true;
+  sendReset_ = true;
+  cmdReset_ = true;
   provisioned_ = problems.empty();
   Url u;
   if (parseUrl(s.serverUrl, u)) {
@@ -60,8 +65,6 @@ void GateApp::applySettings(const Settings& s) {
     netHttp_.configure(u, s.caPem, insecure);
     cmdHttp_.configure(u, s.caPem, insecure);
   }
-  sendBackoff_.reset();
-  cmdBackoff_.reset();
   if (dev_ && s.devInsecureTls) p_.log.log(Level::warn, "insecure_tls", {{"note", "DEVELOPMENT: server certificates are not checked"}});
   for (const auto& pr : problems) p_.log.log(Level::warn, "not_provisioned", {{"problem", pr}});
 }
@@ -124,6 +127,11 @@ void GateApp::logEvents() {
 
 void GateApp::controlStep() {
   uint64_t now = p_.clock.monoMs();
+  if (controlReconfigure_.exchange(false)) {
+    Settings s = settings();
+    detector_.configure(s.sensor);
+    gate_.configure(s.timings, s.offlinePolicy);
+  }
   detector_.sample(p_.sensor.read(), now);
   bool sensed = detector_.sensed(now);
   if (detector_.chattering() != chattering_) {
@@ -299,6 +307,7 @@ void GateApp::heartbeat(uint64_t now) {
 
 uint32_t GateApp::netStep() {
   uint64_t now = p_.clock.monoMs();
+  if (sendReset_.exchange(false)) sendBackoff_.reset();
   netBeat_ = now;
   if (!provisioned_) return 500;
   Settings s = settings();
@@ -349,6 +358,7 @@ uint32_t GateApp::netStep() {
 
 uint32_t GateApp::commandStep() {
   cmdBeat_ = p_.clock.monoMs();
+  if (cmdReset_.exchange(false)) cmdBackoff_.reset();
   if (!provisioned_ || !p_.network.up()) {
     sleepBeating(1000, cmdBeat_);
     return 0;

@@ -88,6 +88,7 @@ class GateApp {
   mutable std::mutex settingsM_;
   Settings settings_;
   std::atomic<bool> provisioned_{false};
+  std::atomic<bool> controlReconfigure_{false}, sendReset_{false}, cmdReset_{false};
   std::vector<std::string> problems_;
   Console console_;
 

@@ -248,7 +248,7 @@ HttpResult HttpClient::attempt(const HttpRequest& req, bool& reused, bool& nothi
     std::string detail;
     if (!t_.connect(base_.host, base_.port, base_.tls, ca_, insecure_, req.timeoutMs < 10000 ? req.timeoutMs : 10000, err, detail)) {
       r.failure = err == hal::NetError::tls ? HttpFailure::tls : err == hal::NetError::timeout ? HttpFailure::timeout : HttpFailure::connect;
-      r.detail = std::string(hal::netErrorName(err)) + (detail.empty() ? "" : ": " + detail);
+      r.detail = detail.empty() ? std::string(hal::netErrorName(err)) : detail;
       t_.close();
       return r;
     }
@@ -309,7 +309,19 @@ HttpResult HttpClient::attempt(const HttpRequest& req, bool& reused, bool& nothi
   }
 }
 
+void HttpClient::applyPending() {
+  std::lock_guard<std::mutex> g(m_);
+  if (!pending_) return;
+  pending_ = false;
+  const Config& c = next_;
+  if (c.base.host != base_.host || c.base.port != base_.port || c.base.tls != base_.tls || c.ca != ca_ || c.insecure != insecure_) t_.close();
+  base_ = c.base;
+  ca_ = c.ca;
+  insecure_ = c.insecure;
+}
+
 HttpResult HttpClient::send(const HttpRequest& req) {
+  applyPending();
   bool reused = false, nothing = false;
   HttpResult r = attempt(req, reused, nothing);
   // a kept-alive connection the server had already closed: once more on a fresh one (every

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -107,19 +108,30 @@ class HttpClient {
    *        the task being alive for the watchdog
    */
   HttpClient(hal::Transport& t, hal::Clock& clock, std::function<void()> progress = nullptr) : t_(t), clock_(clock), progress_(std::move(progress)) {}
+  /**
+   * Sets the server and the CA. Safe from any task: it takes effect at the next request, in the
+   * task that sends it (closing a TLS connection another task is reading would free it under it).
+   */
   void configure(const Url& base, const std::string& caPem, bool insecureDev) {
-    if (base.host != base_.host || base.port != base_.port || base.tls != base_.tls || caPem != ca_ || insecureDev != insecure_) t_.close();
-    base_ = base;
-    ca_ = caPem;
-    insecure_ = insecureDev;
+    std::lock_guard<std::mutex> g(m_);
+    next_ = Config{base, caPem, insecureDev};
+    pending_ = true;
   }
-  const Url& base() const { return base_; }
   /** Sends `req` (its path is appended to the base URL's path) and reads the whole answer. */
   HttpResult send(const HttpRequest& req);
   void close() { t_.close(); }
 
  private:
   HttpResult attempt(const HttpRequest& req, bool& reused, bool& nothingReceived);
+  void applyPending();
+  struct Config {
+    Url base;
+    std::string ca;
+    bool insecure = false;
+  };
+  std::mutex m_;
+  Config next_;
+  bool pending_ = false;
   hal::Transport& t_;
   hal::Clock& clock_;
   std::function<void()> progress_;

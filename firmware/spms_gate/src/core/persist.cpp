@@ -67,6 +67,7 @@ void CommandLedger::record(const std::string& id) {
 }
 
 void PermitCache::begin() {
+  std::lock_guard<std::mutex> g(m_);
   std::string s;
   if (!kv_.getString("permits", s)) return;
   for (const auto& item : split(s, ',')) {
@@ -78,6 +79,7 @@ void PermitCache::begin() {
 
 void PermitCache::remember(const std::string& plate, int64_t atMs) {
   if (plate.empty() || plate.find_first_of(",@") != std::string::npos) return;
+  std::lock_guard<std::mutex> g(m_);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->first == plate) {
       entries_.erase(it);
@@ -91,6 +93,7 @@ void PermitCache::remember(const std::string& plate, int64_t atMs) {
 
 bool PermitCache::allows(const std::string& plate, int64_t nowMs, int64_t ttlMs) const {
   if (plate.empty()) return false;
+  std::lock_guard<std::mutex> g(m_);
   for (const auto& e : entries_)
     if (e.first == plate) return nowMs - e.second <= ttlMs;
   return false;

@@ -59,10 +59,14 @@ class PermitCache {
   void begin();
   void remember(const std::string& plate, int64_t atMs);
   bool allows(const std::string& plate, int64_t nowMs, int64_t ttlMs) const;
-  size_t size() const { return entries_.size(); }
+  size_t size() const {
+    std::lock_guard<std::mutex> g(m_);
+    return entries_.size();
+  }
 
  private:
   void save();
+  mutable std::mutex m_;  // the net task remembers, the control task asks
   hal::Kv& kv_;
   size_t cap_;
   std::vector<std::pair<std::string, int64_t>> entries_;

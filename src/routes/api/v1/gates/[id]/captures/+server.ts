@@ -22,7 +22,8 @@ const headersSchema = z.object({
 
 /**
  * A gate posts a photo (`image/jpeg`, or multipart with an `image` part) and learns whether to lift
- * the barrier. `Idempotency-Key` (its capture id) makes retries safe; `X-Capture-Time` says when.
+ * the barrier. `Idempotency-Key` (its capture id) makes retries safe, and is echoed in the answer's
+ * headers; `X-Capture-Time` says when.
  */
 export const POST: RequestHandler = endpoint(async ({ params, request, locals }) => {
 	const headers = parseWith(headersSchema, { 'idempotency-key': request.headers.get('idempotency-key') ?? undefined, 'x-capture-time': request.headers.get('x-capture-time') ?? undefined });
@@ -33,7 +34,9 @@ export const POST: RequestHandler = endpoint(async ({ params, request, locals })
 		{ db: locals.db, images: locals.images, reader: captureReader(locals.config.lprWorkers), settings: locals.parking },
 		{ gateId: params.id, deviceId: locals.device!.id, idempotencyKey: headers['idempotency-key'], capturedAt: headers['x-capture-time'], image }
 	);
-	return Response.json(answer, { headers: replayed ? { 'idempotent-replayed': 'true' } : {} });
+	// the key echoed back: a gate acts only on an answer for the capture it sent (firmware/)
+	const echo = { 'idempotency-key': headers['idempotency-key'] };
+	return Response.json(answer, { headers: replayed ? { ...echo, 'idempotent-replayed': 'true' } : echo });
 });
 
 /** Staff: a gate's recent captures, newest first (`?decision=hold&unresolved=true`: cars waiting for a person). */
