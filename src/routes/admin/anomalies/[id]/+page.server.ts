@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formAction } from '$lib/server/http/forms';
-import { getLot } from '$lib/server/parking/lots';
+import { gates, getLot } from '$lib/server/parking/lots';
 import { reviewAnomaly, reviewSchema } from '$lib/server/parking/anomalies';
 import { anomalyEvidence, mergeMisreadExit, mergeSchema } from '$lib/server/review/anomalies';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,7 +9,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const evidence = await anomalyEvidence(locals.db, locals.images, params.id);
 	const lot = await getLot(locals.db, evidence.anomaly.lotId);
 	const { dedupKey: _k, ...anomaly } = evidence.anomaly;
-	return { ...evidence, anomaly, lot: { id: lot.id, name: lot.name, timeZone: lot.timeZone } };
+	const gateNames = Object.fromEntries((await gates(locals.db, lot.id)).map((g) => [g.id, g.name]));
+	return { ...evidence, anomaly, gateNames, lot: { id: lot.id, name: lot.name, timeZone: lot.timeZone } };
 };
 
 const empty = z.literal('').transform(() => undefined);
