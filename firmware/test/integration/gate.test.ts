@@ -89,7 +89,7 @@ let app: ChildProcess | undefined;
 let appLog = '';
 
 async function startApp() {
-	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: dataDir, ORIGIN: `http://127.0.0.1:${appPort}`, LOG_LEVEL: 'warn' };
+	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(appPort), HOST: '127.0.0.1', DATA_DIR: dataDir, ORIGIN: `http://127.0.0.1:${appPort}`, LOG_LEVEL: 'warn', LPR_WORKERS: '1' };
 	delete env.DATABASE_URL;
 	delete env.DB_URI;
 	app = spawn(process.execPath, [join(root, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
