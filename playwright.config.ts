@@ -9,6 +9,8 @@ import mysql from 'mysql2/promise';
  * that need them are left out with a warning; under CI=true that is an error instead.
  */
 const CI = process.env.CI === 'true';
+// lets context.route see (and, offline, abort) a service worker's own fetches: the PWA suites
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function mariadbUp(): Promise<boolean> {
@@ -30,7 +32,9 @@ if (!haveChromium) {
 	console.warn(`No Chromium at ${CHROMIUM}: the browser suites are left out.`);
 }
 
-export const PORTS = { sqlite: 4173, mysql: 4174, fresh: 4175 } as const;
+// E2E_PORT_BASE moves the three servers (two runs on one machine must not share ports)
+const BASE = Number(process.env.E2E_PORT_BASE ?? 4173);
+export const PORTS = { sqlite: BASE, mysql: BASE + 1, fresh: BASE + 2 } as const;
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 const browser = {
@@ -60,7 +64,17 @@ export default defineConfig({
 		...(haveChromium
 			? [
 					{ name: 'pages', testDir: 'tests/e2e/pages', use: { ...browser, baseURL: url(PORTS.sqlite) } },
-					{ name: 'first-admin', testDir: 'tests/e2e/first-admin', use: { ...browser, baseURL: url(PORTS.fresh) } }
+					{ name: 'first-admin', testDir: 'tests/e2e/first-admin', use: { ...browser, baseURL: url(PORTS.fresh) } },
+					// the installable app: service worker, models in the browser, fake cameras
+					{ name: 'pwa-setup', testDir: 'tests/e2e', testMatch: /pwa\.setup\.ts$/, timeout: 180_000 },
+					{
+						name: 'pwa',
+						testDir: 'tests/e2e',
+						testMatch: /pwa-.*\.spec\.ts$/,
+						dependencies: ['pwa-setup'],
+						timeout: 240_000,
+						use: { ...browser, baseURL: url(PORTS.sqlite), serviceWorkers: 'allow' as const }
+					}
 				]
 			: [])
 	]

@@ -4,6 +4,8 @@ import adapter from '@sveltejs/adapter-node';
 const config = {
 	kit: {
 		adapter: adapter(),
+		// registered by the app ($lib/client/pwa.svelte.ts), which also drives the update prompt
+		serviceWorker: { register: false },
 		// Our own origin check (hooks.server.ts `csrf`) replaces kit's: kit refuses every form-typed
 		// POST without an Origin header, which breaks gates and the original API's multipart
 		// uploads (non-browser clients), and it answers in plain text rather than our JSON shape.

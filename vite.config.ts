@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// the plate worker as an ES module: OpenCV.js stays a chunk of its own, loaded on init
+	worker: { format: 'es' },
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/unit/**/*.spec.ts'],
 		environment: 'node',

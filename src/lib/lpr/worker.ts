@@ -8,6 +8,11 @@
  * or use `LprWorkerClient` from `worker-client.ts`, which does the bookkeeping.
  */
 import * as ort from 'onnxruntime-web/wasm';
+// Static, not `await import(…)`: the bundler's CommonJS interop wraps a dynamically imported
+// module in a namespace object that copies OpenCV's own `then`, and resolving the import's
+// promise with that thenable recursed forever (the worker never answered `init`). The worker is
+// started only when a page reads plates, so loading OpenCV.js with it costs nothing earlier.
+import openCvModule from '@techstark/opencv-js';
 import { resolveOpenCv, type Cv } from './cv.ts';
 import type { RgbaImage } from './geometry.ts';
 import { ortSessionFactory, type OrtNamespace } from './onnx.ts';
@@ -46,9 +51,7 @@ async function loadRuntime(init: InitRequest): Promise<{ cv: Cv; createSession: 
 	// The worker itself is off the main thread; ORT's proxy worker would only add a hop.
 	ort.env.wasm.proxy = false;
 	if (init.wasmPaths !== undefined) ort.env.wasm.wasmPaths = init.wasmPaths;
-	// A dynamic import keeps OpenCV.js (10.9 MB) in its own chunk, fetched at init only.
-	const module: unknown = await import('@techstark/opencv-js');
-	const { cv } = await resolveOpenCv((module as { default?: unknown }).default ?? module);
+	const { cv } = await resolveOpenCv(openCvModule as unknown);
 	return { cv, createSession: ortSessionFactory(ort as unknown as OrtNamespace, { executionProviders: ['wasm'] }), threads };
 }
 

@@ -13,6 +13,9 @@ import { planOf, type TariffDefaults } from '../parking/tariffs.ts';
 import { livePermits, liveHotlist } from './snapshot.repo.ts';
 import { mayUseLot, requireLot, type LotCaller } from './lots-access.ts';
 
+/** Permits that ended this long ago are kept, so the app can say "expired" rather than "none". */
+const RECENT_PERMIT_MS = 30 * 24 * 3600_000;
+
 export const snapshotQuery = z.object({ lotId: z.string().min(1).max(64) });
 
 export interface PatrolSnapshot {
@@ -43,7 +46,7 @@ export async function patrolSnapshot(db: Database, defaults: TariffDefaults, use
 			plans,
 			defaultPlan: planOf(lot, null, defaults).plan,
 			sessions: sessions.map((s) => ({ id: s.id, plate: s.plate, vehicleClass: s.vehicleClass, entryAt: s.entryAt, permitId: s.permitId, paidPaise: s.paidPaise })),
-			permits: (await livePermits(x, now)).filter((p) => p.lotIds.includes(lotId)).map((p) => ({ id: p.id, plate: p.plate, kind: p.kind, validFrom: p.validFrom, validUntil: p.validUntil })),
+			permits: (await livePermits(x, now - RECENT_PERMIT_MS)).filter((p) => p.lotIds.includes(lotId)).map((p) => ({ id: p.id, plate: p.plate, kind: p.kind, validFrom: p.validFrom, validUntil: p.validUntil })),
 			hotlist: (await liveHotlist(x, now)).map((h) => ({ plate: h.plate, reason: h.reason, priority: h.priority, expiresAt: h.expiresAt }))
 		};
 	});

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { notFound } from '../http/errors.ts';
@@ -44,13 +44,32 @@ async function fileInfo(name: string): Promise<{ bytes: number; sha256: string; 
 	return { bytes: s.size, sha256: cached.sha256, mtimeMs: s.mtimeMs };
 }
 
-/** The manifest of `/lpr/` files (hashes recomputed only for files that changed). */
+/** The built plate worker and its chunks (OpenCV.js): content-hashed names, served by the app. */
+const WORKERS = 'build/client/_app/immutable/workers';
+
+async function workerBundle(): Promise<Array<{ url: string; bytes: number; sha256: string }>> {
+	const dir = resolve(ROOT, WORKERS);
+	const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+	const out = [];
+	for (const name of names.filter((n) => n.endsWith('.js')).sort()) {
+		const s = await stat(resolve(dir, name));
+		// the file name carries the content hash
+		out.push({ url: `/_app/immutable/workers/${name.split('\\').join('/')}`, bytes: s.size, sha256: name });
+	}
+	return out;
+}
+
+/**
+ * The manifest of the plate worker's files: `/lpr/` (models, WASM; hashes recomputed only for
+ * files that changed) and the built worker bundle.
+ */
 export async function lprManifest(): Promise<LprManifest> {
 	const files = [];
 	for (const name of Object.keys(FILES)) {
 		const info = await fileInfo(name);
 		files.push({ url: `/lpr/${name}`, bytes: info.bytes, sha256: info.sha256 });
 	}
+	files.push(...(await workerBundle()));
 	const version = createHash('sha256').update(files.map((f) => `${f.url}:${f.sha256}`).join('\n')).digest('hex').slice(0, 16);
 	return { version, files };
 }

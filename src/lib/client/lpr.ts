@@ -1,0 +1,148 @@
+/**
+ * The page's side of in-browser plate reading: getting the models into the service worker's
+ * cache (with byte progress), starting the plate Web Worker on them, and a loop that hands it
+ * frames as transferred ImageBitmaps, one or two in flight, voting across frames with
+ * {@link PlateConsensus}.
+ */
+import { PlateConsensus, type ConsensusUpdate } from '../lpr/consensus.ts';
+import type { PlateRead } from '../lpr/pipeline.ts';
+import type { ReadyResponse } from '../lpr/protocol.ts';
+import { LprWorkerClient } from '../lpr/worker-client.ts';
+import type { CountryOption } from '../lpr/plate-format.ts';
+import type { WarmMessage } from './sw-protocol.ts';
+
+export interface Progress {
+	loaded: number;
+	total: number;
+}
+
+/**
+ * Asks the service worker to hold this version of the models (downloading what is missing) and
+ * to keep a copy of this page; resolves when they are in its cache. Without a service worker
+ * (not supported, or not up within a few seconds) it resolves at once and the worker fetches the
+ * files itself.
+ * @returns whether the files are in the service worker's cache
+ */
+export async function ensureModels(onProgress: (p: Progress) => void, page?: string): Promise<boolean> {
+	if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return false;
+	const reg = await Promise.race([navigator.serviceWorker.ready, new Promise<null>((r) => setTimeout(() => r(null), 6_000))]);
+	const sw = reg?.active;
+	if (!sw) return false;
+	const channel = new MessageChannel();
+	const done = new Promise<boolean>((resolve, reject) => {
+		channel.port1.onmessage = (event: MessageEvent<WarmMessage>) => {
+			const m = event.data;
+			if (m.type === 'lpr-progress') onProgress({ loaded: m.loaded, total: m.total });
+			else if (m.type === 'lpr-ready') resolve(true);
+			else reject(new Error(m.message));
+		};
+	});
+	sw.postMessage({ type: 'lpr-warm', page }, [channel.port2]);
+	const ok = await done;
+	channel.port1.close();
+	// the worker started next must be controlled, so that its fetches are answered from the cache
+	if (!navigator.serviceWorker.controller) {
+		await Promise.race([new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true })), new Promise((r) => setTimeout(r, 3_000))]);
+	}
+	return ok;
+}
+
+/** Starts the plate worker on the models under `/lpr/`. */
+export async function startPlateReader(): Promise<{ lpr: LprWorkerClient; ready: ReadyResponse }> {
+	const lpr = new LprWorkerClient(new Worker(new URL('../lpr/worker.ts', import.meta.url), { type: 'module' }));
+	const ready = await lpr.init({
+		detector: { model: '/lpr/detector.onnx', contract: '/lpr/detector.json' },
+		reader: { model: '/lpr/reader.onnx', contract: '/lpr/reader.json' },
+		wasmPaths: { mjs: '/lpr/ort-wasm-simd-threaded.mjs', wasm: '/lpr/ort-wasm-simd-threaded.wasm' }
+	});
+	return { lpr, ready };
+}
+
+/** Reads one still picture (a gallery photo) with the worker. */
+export async function readPhoto(lpr: LprWorkerClient, file: Blob, country: CountryOption): Promise<{ plates: readonly PlateRead[]; width: number; height: number }> {
+	const bitmap = await createImageBitmap(file);
+	const { plates, width, height } = await lpr.read(bitmap, { country });
+	return { plates, width, height };
+}
+
+export interface LoopFrame {
+	plates: readonly PlateRead[];
+	width: number;
+	height: number;
+	update: ConsensusUpdate;
+	/** frames read per second over the last two seconds */
+	fps: number;
+	ms: number;
+}
+
+/**
+ * Reads frames as fast as the worker takes them. `grab` gives the next frame (an ImageBitmap the
+ * loop transfers to the worker) or null when there is none yet.
+ */
+export class FrameLoop {
+	readonly consensus = new PlateConsensus();
+	#running = false;
+	#inFlight = 0;
+	#times: number[] = [];
+	readonly #lpr: LprWorkerClient;
+	readonly #grab: () => Promise<ImageBitmap | null>;
+	readonly #onFrame: (f: LoopFrame) => void;
+	readonly #onError: (e: Error) => void;
+	country: CountryOption;
+
+	constructor(lpr: LprWorkerClient, grab: () => Promise<ImageBitmap | null>, onFrame: (f: LoopFrame) => void, onError: (e: Error) => void, country: CountryOption = 'auto') {
+		this.#lpr = lpr;
+		this.#grab = grab;
+		this.#onFrame = onFrame;
+		this.#onError = onError;
+		this.country = country;
+	}
+
+	get running(): boolean {
+		return this.#running;
+	}
+
+	start(maxInFlight = 2): void {
+		if (this.#running) return;
+		this.#running = true;
+		for (let i = 0; i < maxInFlight; i++) void this.#pump();
+	}
+
+	stop(): void {
+		this.#running = false;
+	}
+
+	async #pump(): Promise<void> {
+		while (this.#running) {
+			let bitmap: ImageBitmap | null = null;
+			try {
+				bitmap = await this.#grab();
+			} catch (error) {
+				this.#onError(error as Error);
+			}
+			if (!bitmap) {
+				await new Promise((r) => setTimeout(r, 30));
+				continue;
+			}
+			if (!this.#running) {
+				bitmap.close();
+				break;
+			}
+			this.#inFlight++;
+			try {
+				const result = await this.#lpr.read(bitmap, { country: this.country });
+				const now = performance.now();
+				this.#times.push(now);
+				while (this.#times.length && now - this.#times[0]! > 2000) this.#times.shift();
+				const fps = this.#times.length > 1 ? ((this.#times.length - 1) * 1000) / (now - this.#times[0]!) : 0;
+				const update = this.consensus.update(now, result.plates);
+				this.#onFrame({ plates: result.plates, width: result.width, height: result.height, update, fps, ms: result.ms });
+			} catch (error) {
+				this.#onError(error as Error);
+				await new Promise((r) => setTimeout(r, 200));
+			} finally {
+				this.#inFlight--;
+			}
+		}
+	}
+}
