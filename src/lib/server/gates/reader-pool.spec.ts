@@ -19,13 +19,13 @@ describe('the reader pool (real workers, real models)', () => {
 
 	test('reads run off the event loop: timers keep firing while a batch is read', async () => {
 		let ticks = 0;
-		const timer = setInterval(() => ticks++, 5);
-		const started = performance.now();
+		const timer = setInterval(() => ticks++, 1);
 		await Promise.all([pool.read(testJpeg(640, 480, 1), 'in'), pool.read(testJpeg(640, 480, 2), 'in')]);
 		clearInterval(timer);
-		const elapsed = performance.now() - started;
-		// a blocked loop would fire ~0 times; allow for a slow, busy machine
-		expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+		// Reading on this thread would hold the loop for the whole batch and the timer would not
+		// fire; in a worker it fires while the batch is read, however loaded the machine (no ratio
+		// to wall-clock time, which a busy CI machine stretches).
+		expect(ticks).toBeGreaterThanOrEqual(2);
 	});
 
 	test('a full queue fails fast with busy; decoding errors come back with their kind', async () => {
