@@ -61,10 +61,11 @@ class Snapshots {
 				return;
 			}
 			const snap = (await res.json()) as Snapshot;
+			// kept for its lot even if the user switched lots meanwhile
+			await kvSet(`snapshot:${lotId}`, snap);
 			if (this.lotId !== lotId) return;
 			this.current = snap;
 			this.error = null;
-			await kvSet(`snapshot:${lotId}`, snap);
 		} catch {
 			/* offline */
 		}
