@@ -68,4 +68,6 @@ test('an operator runs the car park but can’t reach the admin-only pages or th
 	const post = await page.request.post('/admin/lots?/saveLot', { form: { lotId: 'x', name: 'hijack' }, headers: { origin: new URL(baseURL!).origin } });
 	expect(post.status()).toBe(403);
 	for (const path of ['/admin/sessions', '/admin/anomalies', '/admin/holds', '/admin/hotlist', '/admin/permits']) expect((await page.request.get(path)).status(), path).toBe(200);
+	// a wrong link is a 404 page, not a crash
+	for (const path of ['/admin/sessions/no-such-session', '/admin/anomalies/no-such-anomaly']) expect((await page.request.get(path)).status(), path).toBe(404);
 });

@@ -1,4 +1,6 @@
+import { error } from '@sveltejs/kit';
 import { z } from 'zod';
+import { AppError } from '$lib/server/http/errors';
 import { formAction } from '$lib/server/http/forms';
 import { gates, getLot } from '$lib/server/parking/lots';
 import { reviewAnomaly, reviewSchema } from '$lib/server/parking/anomalies';
@@ -6,7 +8,11 @@ import { anomalyEvidence, mergeMisreadExit, mergeSchema } from '$lib/server/revi
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const evidence = await anomalyEvidence(locals.db, locals.images, params.id);
+	const evidence = await anomalyEvidence(locals.db, locals.images, params.id).catch((e: unknown) => {
+		// a wrong link is a 404 page with the service's message, not a 500
+		if (e instanceof AppError) error(e.status, e.message);
+		throw e;
+	});
 	const lot = await getLot(locals.db, evidence.anomaly.lotId);
 	const { dedupKey: _k, ...anomaly } = evidence.anomaly;
 	const gateNames = Object.fromEntries((await gates(locals.db, lot.id)).map((g) => [g.id, g.name]));
