@@ -73,7 +73,7 @@ export interface FakeEsp32 {
 /**
  * A stand-in ESP32-CAM: `GET /stream?mode=…` answers MJPEG exactly as CameraWebServer's
  * stream_handler does (boundary line, Content-Type, Content-Length, X-Timestamp, JPEG), about
- * ten frames a second, cycling `frames`. Modes: `normal`; `stall` (3 frames, then silence with
+ * ten frames a second, each of `frames` for two seconds in turn. Modes: `normal`; `stall` (3 frames, then silence with
  * the connection open); `corrupt` (a part that is not a JPEG and a part with a broken header
  * between good ones); `html` (not a stream at all).
  */
@@ -94,7 +94,8 @@ export async function startFakeEsp32(frames: Uint8Array[]): Promise<FakeEsp32> {
 				res.write(encodePart(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8])));
 				res.write(`\r\n--${ESP32_BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: twelve\r\n\r\nxxxxxxxxxxxx`);
 			}
-			res.write(encodePart(frames[n % frames.length]!));
+			// each picture held for two seconds, as a car stands at the barrier
+			res.write(encodePart(frames[Math.floor(n / 20) % frames.length]!));
 			n++;
 		}, 100);
 		res.on('close', () => {

@@ -28,7 +28,7 @@ describe.each(ENGINES)('patrol sync on %s', async (engine) => {
 	beforeAll(async () => {
 		if (skip) return;
 		tdb = await createTestDatabase(engine);
-		const base = { country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 50 }, longStayMinutes: 120, imageRetentionDays: 30 };
+		const base = { country: 'in' as const, timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 50 }, longStayMinutes: 120, imageRetentionDays: 30 };
 		lot = await createLot(tdb.db, { name: 'North', ...base }, null, T0);
 		other = await createLot(tdb.db, { name: 'South', ...base }, null, T0);
 		await tdb.db.run(async (x) => {
