@@ -70,6 +70,7 @@ export function watchMjpeg(url: string, options: MjpegWatchOptions): () => void 
 								status.frames++;
 								lastFrame = performance.now();
 								set('live', 'Live');
+								if (status.frames % 10 === 0) options.onStatus({ ...status });
 								options.onFrame(bitmap);
 							} catch {
 								status.bad++;
