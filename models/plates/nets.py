@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .contract import READER_LINES as LINES, READER_STEPS as STEPS, VOCAB
+from .contract import READER_H, READER_LINES as LINES, READER_STEPS as STEPS, VOCAB
 
 
 def cbr(i, o, k=3, s=1, groups=1):
@@ -34,16 +34,22 @@ class Reader(nn.Module):
             cbr(64, 128), cbr(128, width),         # 8 x 40
         )
         self.line_logits = nn.Sequential(cbr(width, 64, k=3), nn.Conv2d(64, LINES, 1))
+        # A learnable prior over the map's rows: line 0 starts looking at the top, line 1 at the
+        # bottom.  Without it both lines attend alike and CTC drops a two-line plate's top line
+        # (seen: EU squares read as their bottom line only after 1000 steps).
+        rows = READER_H // 8
+        slope = torch.linspace(3.0, -3.0, rows).view(1, 1, rows, 1)
+        self.line_prior = nn.Parameter(torch.cat([slope, -slope], 1))   # 1, L, H, 1
         # context along each line (kernel 1 x k keeps the two lines apart)
         self.context = nn.Sequential(cbr_1d(width, width, 5), cbr_1d(width, width, 5), nn.Dropout(0.1))
         self.classify = nn.Conv2d(width, len(VOCAB), 1)
 
     def forward(self, x):
         f = self.features(x)                                   # N, C, H, W
-        a = torch.softmax(self.line_logits(f), dim=2)           # N, L, H, W
+        h = int(f.shape[2])  # a constant in the export (8), not a Shape op
+        a = torch.softmax(self.line_logits(f) + self.line_prior, dim=2)   # N, L, H, W
         # each line: the attention-weighted sum over height, as mean x H with 4-D ops only (opset 17's
         # ReduceSum takes its axes as an input, which OpenCV DNN 4.6 can't; ReduceMean keeps them)
-        h = int(f.shape[2])  # a constant in the export (8), not a Shape op
         lines = torch.cat([(f * a[:, i:i + 1]).mean(2, keepdim=True) * h for i in range(LINES)], 2)  # N, C, L, W
         y = self.classify(self.context(lines))                  # N, V, L, W
         return y.flatten(2).transpose(1, 2)                     # N, L*W, V (top line first)

@@ -1,6 +1,10 @@
 """Export helpers: ONNX writing, checking against torch (via OpenCV's DNN runtime), timing."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import tempfile
 import time
 
 import cv2
@@ -39,6 +43,36 @@ def run_cv2(path: str, x: np.ndarray, output_names) -> list[np.ndarray] | None:
         return None
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ORT_NODE = """
+const ort = require('onnxruntime-node');
+const fs = require('node:fs');
+const [model, input, shapeJson, inputName, outDir, ...names] = process.argv.slice(1);
+const shape = JSON.parse(shapeJson);
+const buf = fs.readFileSync(input);
+const data = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+ort.InferenceSession.create(model).then(async (s) => {
+  const out = await s.run({ [inputName]: new ort.Tensor('float32', data, shape) });
+  for (const n of names) fs.writeFileSync(outDir + '/' + n + '.f32', Buffer.from(out[n].data.buffer));
+  fs.writeFileSync(outDir + '/dims.json', JSON.stringify(Object.fromEntries(names.map((n) => [n, out[n].dims]))));
+});
+"""
+
+
+def run_ort_node(path: str, x: np.ndarray, input_name: str, output_names) -> list[np.ndarray] | None:
+    """Run the ONNX file with onnxruntime-node, the runtime the app ships (None without Node or
+    the repository's node_modules)."""
+    node = os.path.join(REPO, "node_modules", ".bin", "node")
+    if not os.path.exists(os.path.join(REPO, "node_modules", "onnxruntime-node")):
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        x.astype("<f4").tofile(os.path.join(d, "x.f32"))
+        subprocess.run([node if os.path.exists(node) else "node", "-e", ORT_NODE, path, os.path.join(d, "x.f32"),
+                        json.dumps(list(x.shape)), input_name, d, *output_names], check=True, cwd=REPO)
+        dims = json.load(open(os.path.join(d, "dims.json")))
+        return [np.fromfile(os.path.join(d, f"{n}.f32"), "<f4").reshape(dims[n]) for n in output_names]
+
+
 def torch_ms(module, x: torch.Tensor, threads: int = 2, reps: int = 20) -> float:
     """Median torch CPU latency in ms (a proxy; onnxruntime is usually several times faster)."""
     old = torch.get_num_threads()
@@ -60,12 +94,15 @@ def cv2_ms(path: str, x: np.ndarray, output_names, reps: int = 20) -> float | No
     except cv2.error:
         return None
     ts = []
-    for i in range(reps + 3):
-        t = time.perf_counter()
-        net.setInput(x)
-        net.forward(list(output_names))
-        if i >= 3:
-            ts.append((time.perf_counter() - t) * 1000)
+    try:
+        for i in range(reps + 3):
+            t = time.perf_counter()
+            net.setInput(x)
+            net.forward(list(output_names))
+            if i >= 3:
+                ts.append((time.perf_counter() - t) * 1000)
+    except cv2.error:
+        return None
     return float(np.median(ts))
 
 
