@@ -2,9 +2,12 @@
  * Gates over HTTP, on both engines, through the built server and the real plate-recognition
  * pipeline: a capture as an ESP32-CAM posts it, retried; the hold → payment → command → long
  * poll → acknowledgement flow; the original /upload_plate; and every kind of bad input, each a
- * clear 4xx in the JSON error shape with nothing stored. The models are being retrained, so the
- * tests assert the decision flow for whatever plate is read, never a particular reading.
+ * clear 4xx in the JSON error shape with nothing stored. The known-plate flow reads the committed
+ * photos of tests/fixtures/gates/known-plates (models/gate_fixtures.py) and expects their plates;
+ * the other tests post made-up JPEGs and assert the decision flow for whatever is read.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { jpegDeclaring, testJpeg } from '../../../src/lib/server/gates/testing.ts';
 import { bearer, createUser, tokenFor } from '../support.ts';
@@ -90,6 +93,55 @@ test('a capture posted as a gate posts it, retried five times: one answer, at mo
 	// the link is bound to its key and signature
 	const tampered = image_url.replace(/signature=(.)/, (_: string, c: string) => `signature=${c === '0' ? '1' : '0'}`);
 	expect((await request.get(tampered)).status()).toBe(403);
+});
+
+const KNOWN = join(import.meta.dirname, '../../fixtures/gates/known-plates');
+const knownPlates = readFileSync(join(KNOWN, 'labels.jsonl'), 'utf8')
+	.trim()
+	.split('\n')
+	.map((line) => JSON.parse(line) as { image: string; plates: { text: string; lines: number }[] })
+	// Two-line plates are the reader's known weak spot (models/README.md); the flow is tested on the
+	// one-line photos, chosen by their labels, not by what the model happens to read.
+	.filter((row) => row.plates[0]!.lines === 1)
+	.map((row) => ({ photo: readFileSync(join(KNOWN, row.image)), plate: row.plates[0]!.text }));
+
+test('known plates, end to end: each entry photo opens for its plate with one session however often it is retried; at the exit the stay is held for its fee, paid, and the barrier opens', async ({ request }) => {
+	expect(knownPlates.length).toBeGreaterThanOrEqual(2);
+	const entry = await newGate(request, 'entry');
+	const exit = await newGate(request, 'exit');
+	const before = await sessionCount(request);
+	const entered = Date.now() - 61 * 60_000;
+	for (const [i, { photo, plate }] of knownPlates.entries()) {
+		const answers = [];
+		for (let attempt = 0; attempt < 5; attempt++) {
+			const res = await request.post(`/api/v1/gates/${entry.id}/captures`, { headers: captureHeaders(entry, `known-in-${run}-${i}`, entered + i), data: photo });
+			expect(res.status(), await res.text()).toBe(200);
+			answers.push(await res.json());
+		}
+		expect(answers[0], `photo ${i}`).toMatchObject({ decision: 'open', reason: 'welcome', plate });
+		for (const a of answers) expect(a).toEqual(answers[0]);
+		const session = await (await request.get(`/api/v1/sessions/${answers[0].session_id}`, { headers: operator })).json();
+		expect(session).toMatchObject({ plate, status: 'active' });
+	}
+	expect(await sessionCount(request)).toBe(before + knownPlates.length);
+
+	const { photo, plate } = knownPlates[0]!;
+	const out = await request.post(`/api/v1/gates/${exit.id}/captures`, { headers: captureHeaders(exit, `known-out-${run}`), data: photo });
+	expect(out.status(), await out.text()).toBe(200);
+	const held = await out.json();
+	expect(held).toMatchObject({ decision: 'hold', reason: 'payment_due', plate, amount_due: 10_000 });
+
+	const polling = request.get(`/api/v1/gates/${exit.id}/commands?wait=20`, { headers: bearer(exit.key) });
+	const paid = await request.post(`/api/v1/sessions/${held.session_id}/payments`, { headers: operator, data: { amountPaise: held.amount_due, method: 'upi' } });
+	expect(paid.status(), await paid.text()).toBe(201);
+	const issued = await request.post(`/api/v1/gates/${exit.id}/commands`, { headers: operator, data: { command: 'open', reason: 'paid by UPI at the exit', captureId: held.capture_id } });
+	expect(issued.status(), await issued.text()).toBe(201);
+	const polled = await polling;
+	expect((await polled.json()).commands).toEqual([await issued.json()]);
+	// the car, paid up, shown to the exit camera again: open
+	const again = await request.post(`/api/v1/gates/${exit.id}/captures`, { headers: captureHeaders(exit, `known-out2-${run}`), data: photo });
+	expect(await again.json()).toMatchObject({ decision: 'open', plate });
+	expect(await (await request.get(`/api/v1/sessions/${held.session_id}`, { headers: operator })).json()).toMatchObject({ plate, status: 'completed' });
 });
 
 test('exit: held at the barrier, the operator settles it and opens; the long poll delivers the command once acknowledged', async ({ request }) => {
