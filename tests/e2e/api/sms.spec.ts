@@ -64,7 +64,7 @@ test('bad numbers are refused with the payment: not a number, and a national num
 
 test('webhooks without a valid signature are refused: 403 in the JSON error shape', async ({ request }) => {
 	const form = { MessageSid: `SM${'a'.repeat(32)}`, MessageStatus: 'delivered' };
-	for (const headers of [{}, { 'x-twilio-signature': 'forged=' }]) {
+	for (const headers of [{}, { 'x-twilio-signature': 'forged=' }] as Record<string, string>[]) {
 		const status = await request.post('/api/v1/webhooks/twilio/status', { headers, form });
 		expect(status.status()).toBe(403);
 		expect((await status.json()).error.code).toBe('invalid_signature');
