@@ -125,8 +125,13 @@ test('a refused item is shown and kept (across a reload) until retried; a confli
 	await limitTo(request, admin, patrol, [lotId, otherLot]);
 	await problems.filter({ hasText: refused }).getByTestId('retry').click();
 	await expect(problems.filter({ hasText: refused })).toHaveCount(0, { timeout: 30_000 });
-	const obs = await (await request.get(`/api/v1/patrol/actions?lotId=${otherLot}&kind=observation`, { headers: admin.headers })).json();
-	expect(obs.items.filter((i: { plate: string }) => i.plate === refused).length).toBe(1);
+	// the retry puts it back in the outbox at once; the server has it when the outbox is empty
+	await expect(pending(page)).toHaveText('0 to send', { timeout: 30_000 });
+	const observed = async () => {
+		const obs = await (await request.get(`/api/v1/patrol/actions?lotId=${otherLot}&kind=observation`, { headers: admin.headers })).json();
+		return obs.items.filter((i: { plate: string }) => i.plate === refused).length;
+	};
+	await expect.poll(observed, { timeout: 30_000 }).toBe(1);
 	// the conflict is read and dismissed
 	await problems.filter({ hasText: parked }).getByTestId('discard').click();
 	await expect(problems).toHaveCount(0);

@@ -9,8 +9,10 @@ test('the one-time setup link printed at first start creates the first admin', a
 	await page.getByLabel('Admin e-mail').fill('first-admin@example.com');
 	await page.getByLabel(/^Password/).fill('admin-password-1');
 	await page.getByRole('button', { name: 'Create admin' }).click();
-	await expect(page.getByRole('heading', { name: 'Administration' })).toBeVisible();
-	await page.getByRole('link', { name: 'Users and roles' }).click();
+	// signed in and taken to the admin area's first page, the Now dashboard
+	await expect(page.getByRole('heading', { name: 'Now', exact: true })).toBeVisible();
+	await page.getByRole('link', { name: 'Users', exact: true }).click();
+	await expect(page.getByRole('heading', { name: 'Users and roles' })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'first-admin@example.com', exact: true })).toBeVisible();
 
 	// used once: the link is dead now, for everybody
