@@ -16,6 +16,7 @@ import { REPORT_KINDS, runReport, type ReportQuery } from '../src/lib/server/rep
 import { formatLocalDate, localDateAt } from '../src/lib/parking/time-zone.ts';
 import { LocalImageStore } from '../src/lib/server/storage/local.ts';
 import { machine, plateFor, quantile } from './support.ts';
+import { createRandom } from '../src/lib/parking/simulator/random.ts';
 
 const { values } = parseArgs({
 	options: {
@@ -40,17 +41,6 @@ const LOTS = [
 ];
 const ZONE = 'Asia/Kolkata';
 
-/** mulberry32 */
-function random(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 // arrivals by local hour: quiet nights, a morning and an evening rush
 const HOUR_WEIGHTS = [1, 0.5, 0.3, 0.3, 0.5, 1, 3, 6, 9, 10, 9, 8, 8, 8, 7, 7, 8, 9, 10, 9, 7, 5, 3, 2];
@@ -70,7 +60,8 @@ async function generate(db: Database, now: number): Promise<void> {
 			[`${l.id}-out`, l.id, `${l.name} exit`, 'exit', null, null, now - 90_000, now - 400 * DAY]
 		])
 	]);
-	const rnd = random(42);
+	const random = createRandom(42);
+	const rnd = () => random.next();
 	const start = now - 365 * DAY;
 	const BATCH = 2000;
 	let sessions: unknown[][] = [];

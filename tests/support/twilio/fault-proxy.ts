@@ -8,6 +8,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRandom } from '../../../src/lib/parking/simulator/random.ts';
 
 export type Fault = 'status500' | 'status429' | 'dropBefore' | 'dropAfter';
 export const ALL_FAULTS: readonly Fault[] = ['status500', 'status429', 'dropBefore', 'dropAfter'];
@@ -21,20 +22,9 @@ export interface FaultProxy {
 	close(): Promise<void>;
 }
 
-/** A small seeded generator (mulberry32), so a failing run can be replayed. */
-export function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export async function startFaultProxy(target: string, seed = 1): Promise<FaultProxy> {
-	const random = seeded(seed);
+	const random = createRandom(seed);
 	const upstream = new URL(target);
 	let rate = 0;
 	let faults: readonly Fault[] = ALL_FAULTS;
@@ -50,7 +40,7 @@ export async function startFaultProxy(target: string, seed = 1): Promise<FaultPr
 				windowStart ??= Date.now();
 				if (Date.now() - windowStart >= forMs) rate = 0;
 			}
-			const fault = random() < rate ? faults[Math.floor(random() * faults.length)]! : null;
+			const fault = random.chance(rate) ? random.pick(faults) : null;
 			if (fault) injected[fault]++;
 			if (fault === 'status500') return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20500, message: 'Internal Server Error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 }));
 			if (fault === 'status429') return void res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 }));

@@ -9,6 +9,7 @@ import { upsertAnomaly, type AnomalyRow } from '../parking/anomalies.repo.ts';
 import { insertLot, type LotRow } from '../parking/lots.repo.ts';
 import { insertPayment, insertSession, type PaymentRow, type SessionRow } from '../parking/sessions.repo.ts';
 import { STAY_BUCKETS_MINUTES } from './reports.ts';
+import { createRandom } from '../../parking/simulator/random.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -20,17 +21,6 @@ export interface Fixture {
 	anomalies: AnomalyRow[];
 }
 
-/** A small seeded random generator (mulberry32). */
-function random(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * Two lots (Asia/Kolkata, and America/New_York, whose clocks fall back on 2026-11-01 inside
@@ -39,7 +29,8 @@ function random(seed: number) {
  * anomalies of several kinds and states.
  */
 export function makeFixture(start: number, end: number, perLot = 250, seed = 7): Fixture {
-	const rnd = random(seed);
+	const random = createRandom(seed);
+	const rnd = () => random.next();
 	const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
 	const lots: LotRow[] = [
 		{ id: 'lot-blr', name: 'Forum Mall', country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 200, 'two-wheeler': 300 }, longStayMinutes: 720, imageRetentionDays: 30, createdAt: start - 30 * 24 * HOUR },
