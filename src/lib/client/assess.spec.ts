@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { defaultPlan } from '../parking/index.ts';
-import { assess, formatMinutes, formatPaise, type Snapshot } from './assess.ts';
+import type { PatrolSnapshot } from '../parking/patrol-snapshot.ts';
+import { assess, formatMinutes, formatPaise } from './assess.ts';
 import { newItem } from './outbox.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 4, 0);
 const MIN = 60_000;
 const plan = defaultPlan({ baseRatePerHourPaise: 5000, graceMinutes: 10, currency: 'INR' });
-const snapshot: Snapshot = {
+const snapshot: PatrolSnapshot = {
 	at: T0,
 	lot: { id: 'lot', name: 'North', country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', longStayMinutes: 120 },
 	plans: {},

@@ -4,19 +4,9 @@
  * Pure: a snapshot, the plate, the time and the pending actions in; an assessment out.
  */
 import { fee } from '../parking/tariff.ts';
-import type { TariffPlan } from '../parking/tariff-plan.ts';
+import type { PatrolSnapshot } from '../parking/patrol-snapshot.ts';
 import type { OutboxItem } from './outbox.ts';
 
-/** The shape of `GET /api/v1/patrol/snapshot` (see `$lib/server/patrol/snapshot`). */
-export interface Snapshot {
-	at: number;
-	lot: { id: string; name: string; country: string; timeZone: string; currency: string; longStayMinutes: number };
-	plans: Record<string, TariffPlan>;
-	defaultPlan: TariffPlan;
-	sessions: Array<{ id: string; plate: string; vehicleClass: string; entryAt: number; permitId: string | null; paidPaise: number }>;
-	permits: Array<{ id: string; plate: string; kind: string; validFrom: number; validUntil: number }>;
-	hotlist: Array<{ plate: string; reason: string; priority: string; expiresAt: number | null }>;
-}
 
 export interface Assessment {
 	plate: string;
@@ -39,7 +29,7 @@ export interface Assessment {
  * @param pending this phone's outbox items (pending or just done) for the lot
  * @example assess(snapshot, 'KA01AB1234', Date.now(), items).duePaise // 12000
  */
-export function assess(snapshot: Snapshot, plate: string, now: number, pending: readonly OutboxItem[] = []): Assessment {
+export function assess(snapshot: PatrolSnapshot, plate: string, now: number, pending: readonly OutboxItem[] = []): Assessment {
 	let session: Assessment['session'] = null;
 	const s = snapshot.sessions.find((x) => x.plate === plate);
 	if (s) session = { id: s.id, entryAt: s.entryAt, vehicleClass: s.vehicleClass, startedHere: false };

@@ -3,7 +3,7 @@
  * plans), kept in IndexedDB so the scanner answers offline, refreshed every minute while online
  * and after each sync.
  */
-import type { Snapshot } from './assess.ts';
+import type { PatrolSnapshot } from '../parking/patrol-snapshot.ts';
 import { kvGet, kvSet } from './outbox-idb.ts';
 
 export interface LotChoice {
@@ -15,14 +15,14 @@ export interface LotChoice {
 class Snapshots {
 	lots = $state<LotChoice[]>([]);
 	lotId = $state<string | null>(null);
-	current = $state<Snapshot | null>(null);
+	current = $state<PatrolSnapshot | null>(null);
 	error = $state<string | null>(null);
 	#timer: ReturnType<typeof setInterval> | undefined;
 
 	async start(): Promise<void> {
 		this.lots = (await kvGet<LotChoice[]>('lots').catch(() => undefined)) ?? [];
 		this.lotId = (await kvGet<string>('lotId').catch(() => undefined)) ?? null;
-		if (this.lotId) this.current = (await kvGet<Snapshot>(`snapshot:${this.lotId}`).catch(() => undefined)) ?? null;
+		if (this.lotId) this.current = (await kvGet<PatrolSnapshot>(`snapshot:${this.lotId}`).catch(() => undefined)) ?? null;
 		await this.loadLots();
 		if (!this.lotId && this.lots.length > 0) await this.choose(this.lots[0]!.id);
 		else await this.refresh();
@@ -45,7 +45,7 @@ class Snapshots {
 	async choose(lotId: string): Promise<void> {
 		this.lotId = lotId;
 		await kvSet('lotId', lotId);
-		this.current = (await kvGet<Snapshot>(`snapshot:${lotId}`)) ?? null;
+		this.current = (await kvGet<PatrolSnapshot>(`snapshot:${lotId}`)) ?? null;
 		await this.refresh();
 	}
 
@@ -60,7 +60,7 @@ class Snapshots {
 				this.error = body?.error?.message ?? `The snapshot could not be loaded (${res.status}).`;
 				return;
 			}
-			const snap = (await res.json()) as Snapshot;
+			const snap = (await res.json()) as PatrolSnapshot;
 			// kept for its lot even if the user switched lots meanwhile
 			await kvSet(`snapshot:${lotId}`, snap);
 			if (this.lotId !== lotId) return;

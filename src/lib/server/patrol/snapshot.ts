@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TariffPlan } from '../../parking/index.ts';
+import type { PatrolSnapshot } from '../../parking/patrol-snapshot.ts';
 import type { Database } from '../db/database.ts';
 import { notFound } from '../http/errors.ts';
 import { findLot, listLots, listTariffPlans } from '../parking/lots.repo.ts';
@@ -18,17 +19,6 @@ const RECENT_PERMIT_MS = 30 * 24 * 3600_000;
 
 export const snapshotQuery = z.object({ lotId: z.string().min(1).max(64) });
 
-export interface PatrolSnapshot {
-	/** server time it was taken (epoch ms) */
-	at: number;
-	lot: { id: string; name: string; country: string; timeZone: string; currency: string; longStayMinutes: number };
-	/** vehicle class → plan; `defaultPlan` for a class without one */
-	plans: Record<string, TariffPlan>;
-	defaultPlan: TariffPlan;
-	sessions: Array<{ id: string; plate: string; vehicleClass: string; entryAt: number; permitId: string | null; paidPaise: number }>;
-	permits: Array<{ id: string; plate: string; kind: string; validFrom: number; validUntil: number }>;
-	hotlist: Array<{ plate: string; reason: string; priority: string; expiresAt: number | null }>;
-}
 
 /** @throws {AppError} 404 lot, 403 `lot_forbidden` */
 export async function patrolSnapshot(db: Database, defaults: TariffDefaults, user: LotCaller, lotId: string, now: number): Promise<PatrolSnapshot> {
