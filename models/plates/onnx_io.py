@@ -27,17 +27,8 @@ def run_cv2(path: str, x: np.ndarray, output_names) -> list[np.ndarray] | None:
     """Run the ONNX file with OpenCV DNN (an independent runtime); None if it can't load it."""
     try:
         net = cv2.dnn.readNetFromONNX(path)
-        try:
-            net.setInput(x)
-            return list(net.forward(list(output_names)))
-        except cv2.error:
-            # OpenCV 4.6 mis-infers some broadcasts for batch > 1 (the reader's line attention);
-            # one sample at a time still checks every value of the graph against torch.
-            outs = []
-            for i in range(len(x)):
-                net.setInput(x[i:i + 1])
-                outs.append(net.forward(list(output_names)))
-            return [np.concatenate([o[k] for o in outs]) for k in range(len(output_names))]
+        net.setInput(x)
+        return list(net.forward(list(output_names)))
     except cv2.error as e:  # pragma: no cover - depends on the OpenCV build
         print("opencv-dnn could not run", path, str(e).splitlines()[-1][:200])
         return None
@@ -69,7 +60,8 @@ def run_ort_node(path: str, x: np.ndarray, input_name: str, output_names) -> lis
         x.astype("<f4").tofile(os.path.join(d, "x.f32"))
         subprocess.run([node if os.path.exists(node) else "node", "-e", ORT_NODE, path, os.path.join(d, "x.f32"),
                         json.dumps(list(x.shape)), input_name, d, *output_names], check=True, cwd=REPO)
-        dims = json.load(open(os.path.join(d, "dims.json")))
+        with open(os.path.join(d, "dims.json")) as f:
+            dims = json.load(f)
         return [np.fromfile(os.path.join(d, f"{n}.f32"), "<f4").reshape(dims[n]) for n in output_names]
 
 
