@@ -90,6 +90,10 @@ test('a refused item is shown and kept (across a reload) until retried; a confli
 	await waitReady(page);
 	const lot = page.getByLabel('Lot');
 	await lot.selectOption(otherLot); // its snapshot is kept for offline use
+	// the scanner answers only once that lot's snapshot has arrived: wait for it before moving on
+	await page.getByTestId('plate-input').fill('KA01AA0001');
+	await page.getByTestId('check').click();
+	await expect(page.getByTestId('result')).toHaveAttribute('data-plate', 'KA01AA0001', { timeout: 30_000 });
 	await lot.selectOption(lotId);
 
 	// a session started from the phone, then ended at the desk while the phone was offline
