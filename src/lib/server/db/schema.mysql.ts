@@ -272,7 +272,9 @@ export const jobLeases = mysqlTable('job_leases', {
 	name: varchar('name', { length: 64 }).primaryKey(),
 	holder: varchar('holder', { length: 64 }).notNull(),
 	leaseUntil: ms('lease_until').notNull(),
-	lastRunAt: ms('last_run_at')
+	lastRunAt: ms('last_run_at'),
+	/** runs started, ever: each claim counts one (how a test sees that a round ran once) */
+	runs: int('runs').notNull().default(0)
 });
 
 export const gateCaptures = mysqlTable(

@@ -274,7 +274,9 @@ export const jobLeases = sqliteTable('job_leases', {
 	name: text('name').primaryKey(),
 	holder: text('holder').notNull(),
 	leaseUntil: integer('lease_until').notNull(),
-	lastRunAt: integer('last_run_at')
+	lastRunAt: integer('last_run_at'),
+	/** runs started, ever: each claim counts one (how a test sees that a round ran once) */
+	runs: integer('runs').notNull().default(0)
 });
 
 // --- Gates ---------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ import { mysqlInsert } from '../parking/lots.repo.ts';
  */
 export async function claimJob(x: Executor, name: string, holder: string, now: number, leaseMs: number, intervalMs: number): Promise<boolean> {
 	const t = x.t.jobLeases;
-	const row = { name, holder: '', leaseUntil: 0, lastRunAt: null };
+	const row = { name, holder: '', leaseUntil: 0, lastRunAt: null, runs: 0 };
 	if (x.engine === 'sqlite') await x.q.insert(t).values(row).onConflictDoNothing();
 	else await mysqlInsert(x, t, row).onDuplicateKeyUpdate({ set: { name: sql`name` } });
 	const result = await x.q
 		.update(t)
-		.set({ holder, leaseUntil: now + leaseMs })
+		.set({ holder, leaseUntil: now + leaseMs, runs: sql`${t.runs} + 1` })
 		.where(and(eq(t.name, name), lte(t.leaseUntil, now), or(isNull(t.lastRunAt), lte(t.lastRunAt, now - intervalMs))));
 	return affectedRows(result) === 1;
 }

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Database } from '../db/database.ts';
 import { createTestDatabase, ENGINES, mariadbAvailable, type TestDatabase } from '../db/testing.ts';
@@ -78,5 +79,8 @@ describe.each(ENGINES)('two instances on %s', async (engine) => {
 		expect(runs).toBe(1);
 		await Promise.all([runDueJobs(a, [job], 'instance-a', T0 + 61_000), runDueJobs(b, [job], 'instance-b', T0 + 61_000)]);
 		expect(runs).toBe(2);
+		// the lease counts the runs it granted: what the two-process test reads
+		const [lease] = await a.run((x) => x.q.select().from(x.t.jobLeases).where(eq(x.t.jobLeases.name, job.name)));
+		expect(lease?.runs).toBe(2);
 	});
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `job_leases` ADD `runs` integer DEFAULT 0 NOT NULL;
