@@ -115,7 +115,9 @@ def export_reader(which):
         "max_chars": C.MAX_CHARS,
         "decode": {
             "kind": "ctc-greedy",
-            "how": "i_t = argmax(probs[t]) per step; collapse runs of one index into one; drop blank_index; "
+            "lines": C.READER_LINES,
+            "how": "i_t = argmax(probs[t]) per step; each of the `lines` equal runs of steps on its own (top line "
+                   "first): collapse runs of one index into one; drop blank_index; "
                    "text = vocab[i] of what is left.  char_confidence = highest probs[t][i] over the character's run; "
                    "plate_confidence = min(char confidences)",
         },

@@ -31,12 +31,16 @@ def encode_text(text: str) -> np.ndarray:
 def decode_probs(probs: np.ndarray) -> tuple[str, list[float]]:
     """(STEPS, len(VOCAB)) probabilities -> CTC greedy text and per-char confidence.
 
-    Best class per step; runs of one class collapse to one character; blanks are dropped.  A
-    character's confidence is its highest probability over its run."""
+    Best class per step; runs of one class collapse to one character; blanks are dropped; each
+    text line's READER_STEPS / READER_LINES steps decode on their own (a run never crosses from
+    one line into the next).  A character's confidence is its highest probability over its run."""
     idx = probs.argmax(-1)
     text, conf = [], []
     prev = BLANK_INDEX
+    line_steps = len(idx) // READER_LINES
     for k, i in enumerate(idx):
+        if k % line_steps == 0:
+            prev = BLANK_INDEX
         if i != BLANK_INDEX:
             if i != prev:
                 text.append(VOCAB[i])

@@ -30,6 +30,7 @@ describe('parseReaderContract', () => {
 			vocab: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_',
 			blankIndex: 36,
 			steps: 80,
+			lines: 2,
 			maxChars: 12
 		});
 	});
@@ -44,6 +45,7 @@ describe('parseReaderContract', () => {
 		['output.shape', ['n', 80, 36], /vocabulary size/],
 		['output.shape', ['n', 'steps', 37], /no fixed step count/],
 		['decode.kind', 'slots', /decode\.kind must be "ctc-greedy"/],
+		['decode.lines', 3, /decode\.lines/],
 		['max_chars', 0, /max_chars/]
 	])('names the bad field %s', (path, value, message) => {
 		expect(() => parseReaderContract(edit(readerJson(), path, value))).toThrow(message);

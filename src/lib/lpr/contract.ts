@@ -24,6 +24,8 @@ export interface ReaderContract {
 	readonly blankIndex: number;
 	/** Time steps of the output sequence (its second dimension). */
 	readonly steps: number;
+	/** Text lines the steps are split into, in equal runs, top line first; each decodes on its own. */
+	readonly lines: number;
 	/** Longest text the reader was trained on. */
 	readonly maxChars: number;
 }
@@ -151,6 +153,7 @@ export function parseReaderContract(json: unknown): ReaderContract {
 	if (typeof steps !== 'number' || !positiveInt(steps)) {
 		throw new ContractError(`contract field output.shape has no fixed step count: ${JSON.stringify(outShape)}`);
 	}
+	const lines = num(json, 'decode.lines', (n) => positiveInt(n) && steps % n === 0);
 	return {
 		version: str(json, 'version'),
 		bytes: optionalBytes(json),
@@ -163,6 +166,7 @@ export function parseReaderContract(json: unknown): ReaderContract {
 		vocab,
 		blankIndex,
 		steps,
+		lines,
 		maxChars: num(json, 'max_chars', positiveInt)
 	};
 }

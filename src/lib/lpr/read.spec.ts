@@ -64,6 +64,13 @@ describe('decodeReading (CTC greedy)', () => {
 		expect(r.text).toBe('KA01AB1234');
 	});
 
+	test("a line's last character and the next line's first stay two characters, even with no blank between", () => {
+		const half = STEPS / 2;
+		const top = 'M_H_1_2'.padStart(half, '_');
+		const r = decodeReading(probs([{ steps: top + '2_3_4_5' }]), 0, contract);
+		expect(r.text).toBe('MH122345');
+	});
+
 	test('all blank reads as nothing, with confidence 0', () => {
 		expect(decodeReading(probs([{ steps: '' }]), 0, contract)).toMatchObject({ text: '', confidence: 0, chars: [] });
 	});

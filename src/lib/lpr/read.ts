@@ -1,6 +1,7 @@
 /**
  * Decoding the reader output: per-step probabilities over the contract's vocabulary, read as CTC
- * (`contract.decode_probs`: best class per step, runs collapsed, blanks dropped), into text,
+ * (`contract.decode_probs`: best class per step, runs collapsed, blanks dropped, each text line's
+ * steps on their own so a line's last character never merges with the next line's first), into text,
  * per-character confidences and the alternatives the country rules may choose from.
  */
 import type { ReaderContract } from './contract.ts';
@@ -31,7 +32,8 @@ export interface Reading {
  * @example decodeReading(probs, 0, contract) // { text: 'KA01AB1234', confidence: 0.93, … }
  */
 export function decodeReading(probs: Float32Array, index: number, contract: ReaderContract): Reading {
-	const { steps, vocab, blankIndex } = contract;
+	const { steps, vocab, blankIndex, lines } = contract;
+	const lineSteps = steps / lines;
 	const k = vocab.length;
 	const base = index * steps * k;
 	if (!Number.isInteger(index) || index < 0 || base + steps * k > probs.length) {
@@ -41,6 +43,7 @@ export function decodeReading(probs: Float32Array, index: number, contract: Read
 	const runs: { cls: number; step: number; p: number }[] = [];
 	let prev = blankIndex;
 	for (let t = 0; t < steps; t++) {
+		if (t % lineSteps === 0) prev = blankIndex;
 		const row = probs.subarray(base + t * k, base + (t + 1) * k);
 		const best = argmax(row);
 		const p = row[best] as number;

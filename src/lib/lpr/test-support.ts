@@ -82,7 +82,7 @@ export function readerJson(): Record<string, unknown> {
 		blank_char: '_',
 		blank_index: 36,
 		max_chars: 12,
-		decode: { kind: 'ctc-greedy' }
+		decode: { kind: 'ctc-greedy', lines: 2 }
 	};
 }
 
