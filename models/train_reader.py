@@ -24,7 +24,7 @@ from plates import runutil as R  # noqa: E402
 from plates.contract import BLANK_INDEX, VOCAB, decode_probs, encode_text, reader_gray, reader_tensor  # noqa: E402
 from plates.data import CROP_SETS, DEFAULT_DATA, MODELS_DIR, load_crops, load_scenes  # noqa: E402
 from plates.nets import Reader  # noqa: E402
-from plates.reader_data import real_sample, synth_sample  # noqa: E402
+from plates.reader_data import real_line_labels, real_sample, synth_sample  # noqa: E402
 
 # share of each source in a phase-2 batch
 MIX = {"in-lprnet-crops": 0.45, "br-openalpr-crops": 0.10, "eu-openalpr-crops": 0.10,
@@ -43,22 +43,52 @@ class Batches(torch.utils.data.IterableDataset):
         p = np.array([cfg["mix"][k] for k in keys])
         p = p / p.sum()
         for step in range(self.start, cfg["steps"]):
-            xs, ys = [], []
+            xs, ys, lines = [], [], []
             for i in range(cfg["batch"]):
                 rng = np.random.default_rng([cfg["seed"], step, i])
                 if step < cfg["warmup_steps"]:
-                    g, t = synth_sample(rng, self.scenes, clean=rng.random() < 0.7)
+                    g, t, ln = synth_sample(rng, self.scenes, clean=rng.random() < 0.7)
                 else:
                     src = keys[int(rng.choice(len(keys), p=p))]
                     if src == "synth":
-                        g, t = synth_sample(rng, self.scenes, clean=rng.random() < 0.1)
+                        g, t, ln = synth_sample(rng, self.scenes, clean=rng.random() < 0.1)
                     else:
                         c = self.crops[src][int(rng.integers(len(self.crops[src])))]
                         g, t = real_sample(rng, c.img, strong=rng.random() < 0.85), c.text
+                        ln = real_line_labels(c.img, t)
                 xs.append(reader_tensor(g))
                 ys.append(encode_text(t))
+                lines.append(ln)
             lengths = torch.tensor([len(y) for y in ys], dtype=torch.long)
-            yield step, torch.from_numpy(np.stack(xs)), torch.from_numpy(np.concatenate(ys)), lengths
+            yield (step, torch.from_numpy(np.stack(xs)), torch.from_numpy(np.concatenate(ys)), lengths,
+                   line_targets(lines))
+
+
+def line_targets(lines):
+    """Per-line CTC targets for the samples whose layout is known: (mask, [(targets, lengths)] x 2)."""
+    known = [ln for ln in lines if ln is not None]
+    mask = torch.tensor([ln is not None for ln in lines])
+    out = []
+    for k in range(2):
+        seqs = [np.array([VOCAB.index(c) for c in ln[k]], np.int64) for ln in known]
+        out.append((torch.from_numpy(np.concatenate(seqs)) if seqs else torch.zeros(0, dtype=torch.long),
+                    torch.tensor([len(q) for q in seqs], dtype=torch.long)))
+    return mask, out
+
+
+def line_loss(logits, mask, per_line):
+    """CTC of each output line against its own text: teaches line 0 = top line, line 1 = bottom
+    (empty for one-line plates), which the whole-sequence loss leaves ambiguous."""
+    if not bool(mask.any()):
+        return logits.new_zeros(())
+    sel = logits[mask]
+    half = sel.shape[1] // 2
+    total = logits.new_zeros(())
+    for k, (tgt, lens) in enumerate(per_line):
+        lp = sel[:, k * half:(k + 1) * half].log_softmax(-1).transpose(0, 1)
+        steps = torch.full((len(sel),), half, dtype=torch.long)
+        total = total + F.ctc_loss(lp, tgt, steps, lens, blank=BLANK_INDEX, zero_infinity=True)
+    return total / 2
 
 
 def batch_exact(logits, y, lengths) -> float:
@@ -111,6 +141,8 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=150)
     ap.add_argument("--eval-every", type=int, default=600)
     ap.add_argument("--from-scratch", action="store_true")
+    ap.add_argument("--line-loss", type=float, default=0.5,
+                    help="weight of the per-line CTC on samples whose layout is known (0 = off)")
     ap.add_argument("--init-from", help="checkpoint whose matching weights (e.g. the backbone) start a new run")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -119,7 +151,7 @@ def main():
     cfg = dict(ck["cfg"]) if ck else {}
     # command-line values win for the schedule length; data/seed stay as first started
     cfg.update({k: v for k, v in dict(steps=a.steps, batch=a.batch, lr=a.lr, seed=a.seed,
-                                      warmup_steps=a.warmup_steps, mix=MIX).items() if k not in cfg or k == "steps"})
+                                      warmup_steps=a.warmup_steps, mix=MIX, line_loss=a.line_loss).items() if k not in cfg or k == "steps"})
     cfg["data"] = os.path.abspath(a.data)
     cfg["mix"] = MIX  # the code's current mix applies from this (re)start on; starts.jsonl keeps history
     R.save_config(d, cfg)
@@ -153,13 +185,14 @@ def main():
                                          num_workers=a.workers, prefetch_factor=4 if a.workers else 2)
     t0, seen, run_loss, run_acc = time.time(), 0, 0.0, 0.0
     net.train()
-    for step, x, y, lengths in loader:
+    for step, x, y, lengths, (line_mask, per_line) in loader:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
         logits = net(x)                                        # N, T, V
         logp = logits.log_softmax(-1).transpose(0, 1)          # T, N, V as ctc_loss wants
         steps = torch.full((len(x),), logp.shape[0], dtype=torch.long)
         loss = F.ctc_loss(logp, y, steps, lengths, blank=BLANK_INDEX, zero_infinity=True)
+        loss = loss + cfg.get("line_loss", 0.0) * line_loss(logits, line_mask, per_line)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)

@@ -56,7 +56,24 @@ def synth_sample(rng, scenes=None, clean: bool = False, country=None):
     if not clean:
         bg = A.photometric(bg, rng, 1.0)
     jq = jitter_quad(rng, q, 0.04 if clean else 0.08, 0.008 if clean else 0.015)
-    return reader_gray(bg, jq), lay.text
+    return reader_gray(bg, jq), lay.text, line_labels(lay.lines)
+
+
+def line_labels(printed: list[str]) -> tuple[str, str]:
+    """The reader's two output sequences' targets: top line, then the bottom line ("" for a
+    one-line plate, whose text goes in the first sequence)."""
+    clean = ["".join(c for c in line if c.isalnum()) for line in printed]
+    return (clean[0], clean[1] if len(clean) > 1 else "")
+
+
+# A real crop this wide is a one-line plate (two-line plates are under ~2.5:1), so it can
+# supervise the line split too; narrower real crops are left to the whole-sequence loss.
+ONE_LINE_MIN_ASPECT = 3.0
+
+
+def real_line_labels(crop_img: np.ndarray, text: str) -> tuple[str, str] | None:
+    h, w = crop_img.shape[:2]
+    return (text, "") if w / h >= ONE_LINE_MIN_ASPECT else None
 
 
 def real_sample(rng, crop_img: np.ndarray, strong: bool = True) -> np.ndarray:
