@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, lt, notExists } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notExists } from 'drizzle-orm';
 import { affectedRows, type Executor } from '../db/database.ts';
 
 export type CaptureRow = Executor['t']['gateCaptures']['$inferSelect'];
@@ -40,14 +40,21 @@ export async function releaseStaleClaim(x: Executor, id: string, cutoff: number)
 	return affectedRows(await x.q.delete(t).where(and(eq(t.id, id), eq(t.status, 'processing'), lt(t.updatedAt, cutoff)))) === 1;
 }
 
-/** The latest capture in a lot that held this plate for payment since `since` (a car waiting at the barrier). */
-export async function lastPaymentHold(x: Executor, lotId: string, plate: string, since: number): Promise<CaptureRow | undefined> {
+/** What a gate answered when a car left (or was held to pay on its way out): reasons of exits only. */
+export const EXIT_REASONS = ['paid', 'free', 'payment_due', 'permit'] as const;
+
+/**
+ * The latest capture in a lot since `since` whose answer let this plate out or held it for payment
+ * (a car still at the barrier, or photographed again by a second camera). A `permit` answer may be
+ * an entry's: the caller checks the session it names.
+ */
+export async function lastExitCapture(x: Executor, lotId: string, plate: string, since: number): Promise<CaptureRow | undefined> {
 	const t = x.t.gateCaptures;
 	return (
 		await x.q
 			.select()
 			.from(t)
-			.where(and(eq(t.lotId, lotId), eq(t.plate, plate), eq(t.reason, 'payment_due'), gte(t.receivedAt, since)))
+			.where(and(eq(t.lotId, lotId), eq(t.plate, plate), eq(t.status, 'done'), inArray(t.reason, [...EXIT_REASONS]), isNotNull(t.sessionId), gte(t.receivedAt, since)))
 			.orderBy(desc(t.receivedAt))
 			.limit(1)
 	)[0];

@@ -13,7 +13,7 @@ import { LocalImageStore } from '../storage/local.ts';
 import { S3ImageStore } from '../storage/s3.ts';
 import type { Database } from '../db/database.ts';
 import { findCapture } from './captures.repo.ts';
-import { captureView, handleCapture, STALE_CLAIM_MS, type CaptureDeps, type CaptureInput } from './captures.ts';
+import { captureView, handleCapture, RECENT_EXIT_MS, STALE_CLAIM_MS, type CaptureDeps, type CaptureInput } from './captures.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { gateWithKey, jpegDeclaring, ScriptedReader, testJpeg } from './testing.ts';
 
@@ -92,6 +92,56 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		const [session, ...others] = await sessionsOf(lot.id);
 		expect(others).toEqual([]);
 		expect(answers.map((x) => `${x.decision}/${x.reason}/${x.session_id === session!.id}`).sort()).toEqual(['deny/already_inside/true', 'deny/already_inside/true', 'deny/already_inside/true', 'open/welcome/true']);
+	});
+
+	// Two exit cameras (or one camera triggered twice) photograph a leaving car at the same instant.
+	// Each capture reads the session as active; one ends it; the other must not fail (it used to
+	// answer 409 session_not_active on MySQL, whose locked read sees the session ended after its
+	// snapshot saw it active) nor act on a car that already left (exit-without-entry at an exit, a
+	// new session at a gate for both directions): it is the same car, and gets the same answer.
+	test.skipIf(skip).each([
+		['exit', 5, { decision: 'open', reason: 'free', amount_due: 0 }],
+		['exit', 61, { decision: 'hold', reason: 'payment_due', amount_due: 10_000 }],
+		['both', 5, { decision: 'open', reason: 'free', amount_due: 0 }],
+		['both', 61, { decision: 'hold', reason: 'payment_due', amount_due: 10_000 }]
+	] as const)('%s gates photograph one leaving car (%i min stay) at the same instant: one exit, the same answer for every capture, no error', async (direction, minutes, expected) => {
+		const lot = await newLot();
+		const a = await gateWithKey(tdb.db, lot.id, direction, now);
+		const b = await gateWithKey(tdb.db, lot.id, direction, now);
+		const plate = `KA32ZZ${String(minutes).padStart(2, '0')}${direction === 'exit' ? '01' : '02'}`;
+		const { session } = await startSession(tdb.db, { lotId: lot.id, plate, at: now - minutes * MIN }, { userId: null }, settings);
+		reader.next = good(plate);
+		const results = await Promise.allSettled([post(a), post(b), post(a), post(b), post(a), post(b)]);
+		expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason?.code ?? r))).toEqual([]);
+		const answers = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof post>>>).value.answer);
+		for (const answer of answers) expect(answer).toMatchObject({ ...expected, session_id: session.id });
+		expect(await sessionsOf(lot.id)).toEqual([expect.objectContaining({ id: session.id, status: 'completed', exitAt: now })]);
+		expect((await anomalies(tdb.db, { lotId: lot.id })).rows.map((x) => x.kind)).toEqual([]);
+	});
+
+	test.skipIf(skip)('a car photographed again just after it was let out is the same car (no new session at a gate for both directions, no exit-without-entry); later it may come back', async () => {
+		const lot = await newLot();
+		const both = await gateWithKey(tdb.db, lot.id, 'both', now);
+		const exit = await gateWithKey(tdb.db, lot.id, 'exit', now);
+		const plate = 'KA33ZZ0033';
+		const { session } = await startSession(tdb.db, { lotId: lot.id, plate, at: now - 5 * MIN }, { userId: null }, settings);
+		reader.next = good(plate);
+		const left = (await post(both)).answer;
+		expect(left).toMatchObject({ decision: 'open', reason: 'free', session_id: session.id });
+		const t0 = now;
+		try {
+			now += 20_000;
+			expect((await post(both)).answer).toMatchObject({ decision: 'open', reason: 'free', session_id: session.id });
+			expect((await post(exit)).answer).toMatchObject({ decision: 'open', reason: 'free', session_id: session.id });
+			expect(await sessionsOf(lot.id)).toHaveLength(1);
+			now = t0 + RECENT_EXIT_MS + 1_000;
+			const back = (await post(both)).answer;
+			expect(back).toMatchObject({ decision: 'open', reason: 'welcome' });
+			expect(back.session_id).not.toBe(session.id);
+		} finally {
+			now = t0;
+		}
+		expect((await anomalies(tdb.db, { lotId: lot.id })).rows.map((x) => x.kind)).toEqual([]);
 	});
 
 	test.skipIf(skip)('a claim left `processing` by a request that died is released by the next retry, which decides afresh', async () => {

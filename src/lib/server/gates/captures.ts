@@ -19,7 +19,7 @@ import { findActiveSession, findSession, occupancyByClass } from '../parking/ses
 import { exitByPlate, startSession, type ParkingSettings } from '../parking/sessions.ts';
 import type { ImageStore } from '../storage/storage.ts';
 import { newKey } from '../storage/storage.ts';
-import { findCapture, findCaptureById, insertCapture, lastPaymentHold, releaseClaim, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
+import { findCapture, findCaptureById, insertCapture, lastExitCapture, releaseClaim, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
 import { display, entryVerdict, exitVerdict, readVerdict, type Decision, type Reason, type Verdict } from './decide.ts';
 import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader, type PlateReading } from './reader.ts';
 
@@ -63,6 +63,8 @@ export const MAX_CAPTURE_BYTES = 4 * 1024 * 1024;
 export const STALE_CLAIM_MS = 30_000;
 /** A car held for payment at an exit is still the same car for this long. */
 const PAYMENT_HOLD_MS = 30 * 60_000;
+/** A car let out is still the same car at the barrier for this long (a second trigger, a second camera). */
+export const RECENT_EXIT_MS = 60_000;
 
 export type CaptureResult = { answer: CaptureAnswer; replayed: boolean };
 
@@ -173,8 +175,11 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 		} catch (error) {
 			// On MySQL a transaction reads from a snapshot taken at its first read: a car let in at
 			// another gate at the same instant stays invisible to it after its own insert collided with
-			// that session, and startSession gives up (`busy`). A new transaction sees it (and denies).
-			if (attempt < 3 && error instanceof AppError && error.code === 'busy') continue;
+			// that session, and startSession gives up (`busy`); a car let out by another capture at
+			// the same instant is active in the snapshot but ended when exitByPlate locks its session
+			// (`session_not_active`). A new transaction sees what that capture did, and decides as if
+			// it had come second (as it does on SQLite, whose transactions take turns).
+			if (attempt < 3 && error instanceof AppError && (error.code === 'busy' || error.code === 'session_not_active')) continue;
 			// nothing was decided: release the claim so the gate's retry starts afresh (the image stays
 			// for the record). Only a claim still `processing`: if the commit did land after all (its
 			// acknowledgement was lost), the retry finds the answer.
@@ -265,8 +270,31 @@ async function decide(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: Ca
 		return { ...(held ?? { decision: 'hold', reason: 'no_plate' }), sessionId: null, amountDuePaise: 0 };
 	}
 	const plate = read.plate;
-	const direction = gate.direction === 'both' ? ((await db.run((x) => findActiveSession(x, lot.id, plate))) ? 'exit' : 'entry') : gate.direction;
+	const inside = gate.direction === 'entry' ? undefined : await db.run((x) => findActiveSession(x, lot.id, plate));
+	if (gate.direction !== 'entry' && !inside) {
+		const again = await sameCarLeaving(db, lot, capture, plate);
+		if (again) return again;
+	}
+	const direction = gate.direction === 'both' ? (inside ? 'exit' : 'entry') : gate.direction;
 	return direction === 'entry' ? decideEntry(deps, lot, gate, capture, plate, read.confidence) : decideExit(deps, lot, gate, capture, plate, read.confidence);
+}
+
+/**
+ * A plate with no session inside, photographed at a gate it could leave by, that a gate just let
+ * out or holds for payment: the same car still at the barrier (a second trigger, a second camera,
+ * a driver who went to pay). It gets the exit's answer again, as the session stands now (paid
+ * since?), rather than being taken for a car that never came in (exit-without-entry) or, at a gate
+ * for both directions, for a new arrival. The hold lasts {@link PAYMENT_HOLD_MS}; a car let out
+ * is the same car for {@link RECENT_EXIT_MS}, after which it may come back in.
+ */
+async function sameCarLeaving(db: Database, lot: LotRow, capture: CaptureRow, plate: string): Promise<Outcome | null> {
+	const last = await db.run((x) => lastExitCapture(x, lot.id, plate, capture.receivedAt - PAYMENT_HOLD_MS));
+	if (!last?.sessionId) return null;
+	const session = await db.run((x) => findSession(x, last.sessionId!));
+	if (!session || session.status !== 'completed' || session.exitAt === null) return null;
+	if (last.reason !== 'payment_due' && Math.abs(capture.capturedAt - session.exitAt) > RECENT_EXIT_MS) return null;
+	const v = exitVerdict({ feePaise: session.feePaise ?? 0, paidPaise: session.paidPaise, permit: typeof session.tariffSnapshot?.permitId === 'string' });
+	return { ...v, sessionId: session.id };
 }
 
 async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number): Promise<Outcome> {
@@ -319,15 +347,6 @@ async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, captur
 async function decideExit(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number): Promise<Outcome> {
 	const { db, settings } = deps;
 	const at = capture.capturedAt;
-	// the same car photographed again while it waits to pay: the session it was held for
-	const hold = await db.run((x) => lastPaymentHold(x, lot.id, plate, capture.receivedAt - PAYMENT_HOLD_MS));
-	if (hold?.sessionId && !(await db.run((x) => findActiveSession(x, lot.id, plate)))) {
-		const session = await db.run((x) => findSession(x, hold.sessionId!));
-		if (session && session.status === 'completed') {
-			const v = exitVerdict({ feePaise: session.feePaise ?? 0, paidPaise: session.paidPaise, permit: session.permitId !== null });
-			return { ...v, sessionId: session.id };
-		}
-	}
 	const out = await exitByPlate(db, { lotId: lot.id, plate, at, gateId: gate.id, confidence }, { deviceId: gate.deviceKeyId }, settings);
 	if (out.kind === 'ended') {
 		const s = out.session;
