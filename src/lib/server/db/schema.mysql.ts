@@ -408,3 +408,65 @@ export const smsOptOuts = mysqlTable('sms_opt_outs', {
 	phone: varchar('phone', { length: 20 }).primaryKey(),
 	optedOutAt: ms('opted_out_at').notNull()
 });
+
+// --- Report rollups (see schema.sqlite.ts) -------------------------------------------------
+
+export const reportRollupLots = mysqlTable('report_rollup_lots', {
+	lotId: id('lot_id').primaryKey(),
+	timeZone: varchar('time_zone', { length: 64 }).notNull(),
+	version: varchar('version', { length: 64 }).notNull(),
+	builtAt: ms('built_at').notNull()
+});
+
+export const reportHours = mysqlTable(
+	'report_hours',
+	{
+		lotId: id('lot_id').notNull(),
+		hour: int('hour').notNull(),
+		entries: int('entries').notNull(),
+		exits: int('exits').notNull(),
+		leaves: int('leaves').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.lotId, t.hour] })]
+);
+
+export const reportRevenueDays = mysqlTable(
+	'report_revenue_days',
+	{
+		lotId: id('lot_id').notNull(),
+		day: int('day').notNull(),
+		vehicleClass: varchar('vehicle_class', { length: 24 }).notNull(),
+		method: varchar('method', { length: 8 }).notNull(),
+		paise: money('paise').notNull(),
+		payments: int('payments').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.lotId, t.day, t.vehicleClass, t.method] })]
+);
+
+export const reportStayDays = mysqlTable(
+	'report_stay_days',
+	{
+		lotId: id('lot_id').notNull(),
+		day: int('day').notNull(),
+		vehicleClass: varchar('vehicle_class', { length: 24 }).notNull(),
+		bucket: int('bucket').notNull(),
+		stays: int('stays').notNull(),
+		totalMs: ms('total_ms').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.lotId, t.day, t.vehicleClass, t.bucket] })]
+);
+
+export const reportDeltas = mysqlTable(
+	'report_deltas',
+	{
+		id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
+		lotId: id('lot_id').notNull(),
+		kind: varchar('kind', { length: 8, enum: ['entry', 'exit', 'leave', 'stay', 'payment'] }).notNull(),
+		at: ms('at').notNull(),
+		vehicleClass: varchar('vehicle_class', { length: 24 }),
+		method: varchar('method', { length: 8 }),
+		n: int('n').notNull(),
+		amount: bigint('amount', { mode: 'number' }).notNull()
+	},
+	(t) => [index('report_deltas_lot_idx').on(t.lotId, t.kind, t.at)]
+);

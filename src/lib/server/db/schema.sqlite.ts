@@ -449,3 +449,80 @@ export const smsOptOuts = sqliteTable('sms_opt_outs', {
 	phone: text('phone').primaryKey(),
 	optedOutAt: integer('opted_out_at').notNull()
 });
+
+// --- Report rollups ------------------------------------------------------------------------
+
+/**
+ * Which lots' rollups below are built, and for what: the lot's time zone and the rules version
+ * (the runtime's zone data and the stay buckets). A lot without a row, or whose zone or version
+ * differ, is reported from the raw rows until the `report-rollups` job rebuilds it.
+ */
+export const reportRollupLots = sqliteTable('report_rollup_lots', {
+	lotId: text('lot_id').primaryKey(),
+	timeZone: text('time_zone').notNull(),
+	version: text('version').notNull(),
+	builtAt: integer('built_at').notNull()
+});
+
+/** Entries, exits and leavings (completed stays, at max(entry, exit)) per local hour index of the lot. */
+export const reportHours = sqliteTable(
+	'report_hours',
+	{
+		lotId: text('lot_id').notNull(),
+		hour: integer('hour').notNull(),
+		entries: integer('entries').notNull(),
+		exits: integer('exits').notNull(),
+		leaves: integer('leaves').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.lotId, t.hour] })]
+);
+
+/** Payments per local day index of the payment's lot, the session's vehicle class and the method. */
+export const reportRevenueDays = sqliteTable(
+	'report_revenue_days',
+	{
+		lotId: text('lot_id').notNull(),
+		day: integer('day').notNull(),
+		vehicleClass: text('vehicle_class').notNull(),
+		method: text('method').notNull(),
+		paise: integer('paise').notNull(),
+		payments: integer('payments').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.lotId, t.day, t.vehicleClass, t.method] })]
+);
+
+/** Completed stays per local day index of the exit, vehicle class and length bucket. */
+export const reportStayDays = sqliteTable(
+	'report_stay_days',
+	{
+		lotId: text('lot_id').notNull(),
+		day: integer('day').notNull(),
+		vehicleClass: text('vehicle_class').notNull(),
+		bucket: integer('bucket').notNull(),
+		stays: integer('stays').notNull(),
+		totalMs: integer('total_ms').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.lotId, t.day, t.vehicleClass, t.bucket] })]
+);
+
+/**
+ * What sessions and payments changed in the reports since the rollups were last brought up to
+ * date, written in the same transaction as the change: one row per contribution added (n = 1) or
+ * taken away (n = -1), at its instant (no time zone needed to write it). The job folds them into
+ * the rollups; reports add the rows not folded yet.
+ */
+export const reportDeltas = sqliteTable(
+	'report_deltas',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		lotId: text('lot_id').notNull(),
+		kind: text('kind', { enum: ['entry', 'exit', 'leave', 'stay', 'payment'] }).notNull(),
+		at: integer('at').notNull(),
+		vehicleClass: text('vehicle_class'),
+		method: text('method'),
+		n: integer('n').notNull(),
+		/** paise for a payment, the stay's length in ms for a stay, else 0 */
+		amount: integer('amount').notNull()
+	},
+	(t) => [index('report_deltas_lot_idx').on(t.lotId, t.kind, t.at)]
+);
