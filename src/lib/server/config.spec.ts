@@ -38,10 +38,21 @@ describe('loadConfig', () => {
 		['SMS_QUIET_HOURS', '21:00-21:00'],
 		['ORIGIN', 'parking.example.com'],
 		['LPR_WORKERS', '0'],
-		['LPR_WORKERS', 'two']
+		['LPR_WORKERS', 'two'],
+		['METRICS_TOKEN', 'short'],
+		['METRICS_ALLOW', '10.0.0.0/33'],
+		['METRICS_ALLOW', 'localhost'],
+		['RATE_LIMIT_CAPTURES_PER_MINUTE', '0'],
+		['RATE_LIMIT_UPLOADS_PER_MINUTE', 'many']
 	])('%s=%s is refused with a message naming it', (name, value) => {
 		expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
 		expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`${name}="${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": expected`));
+	});
+
+	test('metrics: loopback may scrape unless told otherwise; a token is kept; none leaves only the token', () => {
+		expect(loadConfig({}).metrics).toEqual({ token: undefined, allow: [{ address: '127.0.0.0', prefix: 8, family: 'ipv4' }, { address: '::1', prefix: 128, family: 'ipv6' }] });
+		expect(loadConfig({ METRICS_TOKEN: 'a-long-scrape-secret', METRICS_ALLOW: 'none' }).metrics).toEqual({ token: 'a-long-scrape-secret', allow: [] });
+		expect(loadConfig({}).rateLimits).toEqual({ capturesPerMinute: 120, uploadsPerMinute: 30 });
 	});
 
 	test('half an S3 or Twilio configuration is refused', () => {

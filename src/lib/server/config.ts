@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../parking/sms/delivery.ts';
+import { parseCidrs, type Cidr } from './metrics/cidr.ts';
 
 /**
  * Every environment variable SPMS reads, validated once at start. `.env.example` lists the same
@@ -52,7 +53,14 @@ const envSchema = z.object({
 	SMS_QUIET_HOURS: z
 		.string()
 		.refine((v) => parseQuietHours(v) !== undefined, 'HH:MM-HH:MM in the lot\'s time (e.g. 21:00-08:00), or off')
-		.default('21:00-08:00')
+		.default('21:00-08:00'),
+	METRICS_TOKEN: z.string().regex(/^\S{16,200}$/, 'a secret of 16 or more characters without spaces').optional(),
+	METRICS_ALLOW: z
+		.string()
+		.refine((v) => parseCidrs(v) !== undefined, 'address ranges such as 127.0.0.0/8,::1/128,10.0.0.0/8, or none')
+		.default('127.0.0.0/8,::1/128'),
+	RATE_LIMIT_CAPTURES_PER_MINUTE: z.coerce.number({ error: 'a whole number, 1 to 100000' }).int('a whole number, 1 to 100000').min(1, 'a whole number, 1 to 100000').max(100_000, 'a whole number, 1 to 100000').default(120),
+	RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number({ error: 'a whole number, 1 to 100000' }).int('a whole number, 1 to 100000').min(1, 'a whole number, 1 to 100000').max(100_000, 'a whole number, 1 to 100000').default(30)
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -94,6 +102,10 @@ export interface Config {
 		/** non-urgent messages wait while these last, in each lot's zone */
 		quietHours: QuietHours | null;
 	};
+	/** who may scrape `/metrics`: a bearer token, or addresses in these ranges */
+	metrics: { token: string | undefined; allow: Cidr[] };
+	/** requests per minute, per device key (captures) or per account (uploads) */
+	rateLimits: { capturesPerMinute: number; uploadsPerMinute: number };
 }
 
 /** Raised for a bad environment: the message names each variable and the form it expects. */
@@ -163,7 +175,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 		sms: {
 			statusCallbackUrl: e.TWILIO_STATUS_CALLBACK_URL ?? (e.ORIGIN ? `${e.ORIGIN.replace(/\/$/, '')}/api/v1/webhooks/twilio/status` : undefined),
 			quietHours: parseQuietHours(e.SMS_QUIET_HOURS) ?? null
-		}
+		},
+		metrics: { token: e.METRICS_TOKEN, allow: parseCidrs(e.METRICS_ALLOW) ?? [] },
+		rateLimits: { capturesPerMinute: e.RATE_LIMIT_CAPTURES_PER_MINUTE, uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MINUTE }
 	};
 }
 
