@@ -19,7 +19,9 @@ export function createS3Client(cfg: S3Config): S3Client {
 		// CRC32 header, and several S3-compatible stores don't know it.
 		requestChecksumCalculation: 'WHEN_REQUIRED',
 		responseChecksumValidation: 'WHEN_REQUIRED',
-		maxAttempts: 3
+		maxAttempts: 3,
+		// S3 unreachable must not hold a capture for long: the spool takes the image instead
+		requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 }
 	});
 }
 

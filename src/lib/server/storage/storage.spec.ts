@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startS3Server, stripBucketSlash, type TestS3Server } from '../../../../tests/support/s3-server.ts';
 import { LocalImageStore } from './local.ts';
 import { createS3Client, S3ImageStore } from './s3.ts';
+import { SpoolingImageStore } from './spool.ts';
 import { isValidKey, issueUpload, newKey, type ImageStore } from './storage.ts';
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8, 0xff, 0xd9]);
@@ -131,6 +132,8 @@ describe('S3 against a real S3-compatible server (@20minutes/s3rver, SigV4 check
 		await server?.stop();
 	});
 	contract('s3', open);
+	// the app's S3 store: the same contract with its spool in front (S3 reachable: the spool stays empty)
+	contract('s3 behind the spool', () => new SpoolingImageStore(open(), mkdtempSync(join(tmpdir(), 'spms-spool-contract-'))));
 
 	test('a presigned PUT from fetch stores the object; a presigned GET serves it', async () => {
 		const store = open();
