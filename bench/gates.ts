@@ -6,7 +6,7 @@
  * retry, and duplicate sessions. Goal: p99 ≤ 300 ms, 0 errors, 0 duplicates on a 2-core machine.
  *
  * Options: --gates N (200), --rate N captures/s in total (20), --seconds N (60), --retry F (0.1),
- * --engine mysql|sqlite (mysql), --threshold F: the server's OCR_CONFIDENCE_THRESHOLD (default 0,
+ * --engine mysql|sqlite (mysql), --port N for the server (4196), --threshold F: the server's OCR_CONFIDENCE_THRESHOLD (default 0,
  * so that whatever the models read opens or denies and the session path is exercised; with the
  * real threshold and models still in training nearly every capture is a hold).
  *
@@ -29,6 +29,7 @@ const { values } = parseArgs({
 		retry: { type: 'string', default: '0.1' },
 		engine: { type: 'string', default: 'mysql' },
 		threshold: { type: 'string', default: '0' },
+		port: { type: 'string', default: '4196' },
 		photos: { type: 'string', default: '200' },
 		scenes: { type: 'string' }
 	}
@@ -71,7 +72,7 @@ interface Post {
 
 const { source, photos } = loadPhotos(Number(values.photos), values.scenes);
 console.log(`bench:gates — ${gateCount} gates, ${rate} captures/s for ${seconds} s, ${Math.round(retryShare * 100)}% retried, ${engine}, OCR_CONFIDENCE_THRESHOLD=${values.threshold}; ${source}; ${machine()}`);
-const server = await startServer(engine, 4196, { OCR_CONFIDENCE_THRESHOLD: values.threshold });
+const server = await startServer(engine, Number(values.port), { OCR_CONFIDENCE_THRESHOLD: values.threshold });
 try {
 	const admin = { authorization: `Bearer ${await server.token('admin')}`, 'content-type': 'application/json' };
 	const api = async (path: string, body: unknown) => {
