@@ -8,6 +8,7 @@ import { decide } from '$lib/server/http/access';
 import { gateJobs } from '$lib/server/gates/retention';
 import { jsonError, unexpectedError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
+import { noteUnavailable, UNAVAILABLE_MESSAGE, unavailableHandle } from '$lib/server/http/unavailable';
 import { forbiddenPage } from '$lib/server/http/pages';
 import { startScheduler } from '$lib/server/jobs/scheduler';
 import { log } from '$lib/server/log';
@@ -15,6 +16,7 @@ import { PARKING_JOBS } from '$lib/server/parking/scans';
 import { smsRuntime } from '$lib/server/sms';
 import { smsJobs } from '$lib/server/sms/alerts';
 import { startSmsSender } from '$lib/server/sms/sender';
+import { startSpoolUploads } from '$lib/server/storage/spool';
 
 export const init: ServerInit = async () => {
 	const app = await startApp();
@@ -25,6 +27,8 @@ export const init: ServerInit = async () => {
 		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
 	}
 	startScheduler(app.db, [...PARKING_JOBS, ...gateJobs(app.images), ...smsJobs(app.parking)]);
+	// every instance uploads the images its own disk spooled while S3 was away
+	startSpoolUploads(app.images);
 	// every instance sends: row claims keep a message from going out twice
 	const sms = smsRuntime(app.config);
 	startSmsSender(app.db, sms.gateway, sms.sender);
@@ -50,6 +54,9 @@ const requestId: Handle = async ({ event, resolve }) => {
 	});
 	return response;
 };
+
+/** The database away anywhere below: 503 with Retry-After, JSON or a page (`http/unavailable.ts`). */
+const databaseAway = unavailableHandle(isApiRequest);
 
 /**
  * An error escaping the handles below (the database away while `authenticate` reads the caller's
@@ -145,10 +152,14 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, requestId, apiFailures, csrf, context, authenticate, authorize);
+export const handle = sequence(securityHeaders, requestId, databaseAway, apiFailures, csrf, context, authenticate, authorize);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId;
+	if (noteUnavailable(event.locals, error)) {
+		log('warn', 'database unavailable', { route: event.route.id, error: String(error) });
+		return { message: UNAVAILABLE_MESSAGE, code: 'service_unavailable', requestId };
+	}
 	if (status >= 500) log('error', 'unhandled error', { req_id: requestId, route: event.route.id, error: String((error as Error)?.stack ?? error) });
 	return { message: status >= 500 ? 'Something went wrong on our side; it has been logged.' : message, requestId };
 };
