@@ -63,6 +63,35 @@ describe.each(ENGINES)('two instances on %s', async (engine) => {
 		unsubscribe();
 	});
 
+	test.skipIf(skip)('a stream that reconnects to the other instance with the last id it saw gets what it missed, once, then the live events', async () => {
+		const lot = await createLot(a, { name: 'Resume', country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 50 }, longStayMinutes: 60, imageRetentionDays: 30 }, null, T0);
+		const other = await createLot(a, { name: 'Elsewhere', country: 'in', timeZone: 'Asia/Kolkata', currency: 'INR', capacity: { car: 50 }, longStayMinutes: 60, imageRetentionDays: 30 }, null, T0);
+		const start = (lotId: string, n: number) => startSession(a, { lotId, plate: `KA02AB${String(1000 + n)}`, at: T0 + n }, { userId: 'u' }, settings);
+		const hubA = new EventHub(a, 20);
+		const firstStream: LiveEvent[] = [];
+		const stopA = hubA.subscribe(lot.id, (e) => firstStream.push(e));
+		await new Promise((r) => setTimeout(r, 100));
+		await start(lot.id, 1);
+		await expect.poll(() => firstStream.length, { timeout: 5_000 }).toBe(1);
+		stopA(); // the instance went away
+		const lastId = firstStream[0]!.seq;
+
+		// meanwhile: two more in this lot, one in another
+		await start(lot.id, 2);
+		await start(other.id, 3);
+		await start(lot.id, 4);
+		const hubB = new EventHub(b, 20);
+		const resumed: LiveEvent[] = [];
+		const stopB = hubB.subscribe(lot.id, (e) => resumed.push(e), lastId);
+		await expect.poll(() => resumed.length, { timeout: 5_000 }).toBe(2);
+		await start(lot.id, 5);
+		await expect.poll(() => resumed.length, { timeout: 5_000 }).toBe(3);
+		await new Promise((r) => setTimeout(r, 100));
+		stopB();
+		expect(resumed.map((e) => e.payload.plate)).toEqual(['KA02AB1002', 'KA02AB1004', 'KA02AB1005']);
+		expect(resumed.every((e) => e.seq > lastId && e.lotId === lot.id)).toBe(true);
+	});
+
 	test.skipIf(skip)('a periodic job runs once per interval however many instances tick', async () => {
 		let runs = 0;
 		const job: Job = { name: `count-${engine}`, intervalMs: 60_000, leaseMs: 30_000, run: async () => void runs++ };
