@@ -7,9 +7,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { newId } from '../../id.ts';
-import { assertValidKey, assertValidPrefix, contentTypeOfKey, type ImageStore, type PresignedUpload, type StoredObject, type UploadLimits } from './storage.ts';
+import { assertValidKey, assertValidPrefix, contentTypeOfKey, isValidKey, type ImageStore, type PresignedUpload, type StoredObject, type UploadLimits } from './storage.ts';
 
 /** Path of the route that serves and accepts signed requests (see `src/routes/api/v1/storage`). */
 export const LOCAL_ROUTE = '/api/v1/storage/';
@@ -81,6 +81,21 @@ export class LocalImageStore implements ImageStore {
 		assertValidPrefix(prefix);
 		try {
 			return (await readdir(join(this.#dir, prefix), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+			throw error;
+		}
+	}
+
+	async listKeys(prefix: string): Promise<string[]> {
+		assertValidPrefix(prefix);
+		try {
+			const entries = await readdir(join(this.#dir, prefix), { recursive: true, withFileTypes: true });
+			return entries
+				.filter((e) => e.isFile())
+				.map((e) => relative(this.#dir, join(e.parentPath, e.name)).split(sep).join('/'))
+				.filter(isValidKey) // not the .tmp files of a put in progress
+				.sort();
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
 			throw error;

@@ -75,6 +75,18 @@ export class S3ImageStore implements ImageStore {
 		return names.sort();
 	}
 
+	async listKeys(prefix: string): Promise<string[]> {
+		assertValidPrefix(prefix);
+		const keys: string[] = [];
+		let token: string | undefined;
+		do {
+			const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: prefix, ContinuationToken: token }));
+			for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
+		return keys.sort();
+	}
+
 	async deleteUnder(prefix: string): Promise<number> {
 		assertValidPrefix(prefix);
 		let deleted = 0;

@@ -138,6 +138,13 @@ export class SpoolingImageStore implements ImageStore {
 		return this.#remote.listFolders(prefix);
 	}
 
+	/** The remote's keys and those still waiting in the spool. */
+	async listKeys(prefix: string): Promise<string[]> {
+		assertValidPrefix(prefix);
+		const spooled = (await this.spooledKeys()).filter((k) => k.startsWith(prefix));
+		return [...new Set([...spooled, ...(await this.#remote.listKeys(prefix))])].sort();
+	}
+
 	async deleteUnder(prefix: string): Promise<number> {
 		assertValidPrefix(prefix);
 		const spooled = (await this.spooledKeys()).filter((k) => k.startsWith(prefix));

@@ -64,12 +64,15 @@ function contract(name: string, open: () => ImageStore) {
 			const keys = [newKey('evidence/', 'image/jpeg', day(1), scope), newKey('evidence/', 'image/jpeg', day(1), scope), newKey('evidence/', 'image/png', day(2), scope)];
 			for (const key of keys) await store.put(key, JPEG, key.endsWith('.png') ? 'image/png' : 'image/jpeg');
 			expect(await store.listFolders(`evidence/${scope}/`)).toEqual(['2026-01-01', '2026-01-02']);
+			expect(await store.listKeys(`evidence/${scope}/`)).toEqual([...keys].sort());
+			expect(await store.listKeys(`evidence/${scope}/2026-01-02/`)).toEqual([keys[2]]);
 			expect(await store.deleteUnder(`evidence/${scope}/2026-01-01/`)).toBe(2);
 			expect(await store.listFolders(`evidence/${scope}/`)).toEqual(['2026-01-02']);
 			expect(await store.get(keys[0]!)).toBeNull();
 			expect(await store.get(keys[2]!)).not.toBeNull();
 			expect(await store.deleteUnder(`evidence/${scope}/2026-01-01/`)).toBe(0);
 			expect(await store.listFolders('evidence/nothing-here/')).toEqual([]);
+			expect(await store.listKeys('evidence/nothing-here/')).toEqual([]);
 			await expect(store.listFolders('evidence/../')).rejects.toThrow(/not an image folder/);
 			await expect(store.deleteUnder('evidence')).rejects.toThrow(/not an image folder/);
 		});

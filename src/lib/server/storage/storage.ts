@@ -44,6 +44,8 @@ export interface ImageStore {
 	listFolders(prefix: string): Promise<string[]>;
 	/** Deletes every object under `prefix`; returns how many. */
 	deleteUnder(prefix: string): Promise<number>;
+	/** The keys of every object under `prefix` (a folder, ending in `/`), at any depth, sorted. */
+	listKeys(prefix: string): Promise<string[]>;
 }
 
 /** Content types stored, with the extension their keys end in. */
