@@ -43,7 +43,9 @@ describe('loadConfig', () => {
 		['METRICS_ALLOW', '10.0.0.0/33'],
 		['METRICS_ALLOW', 'localhost'],
 		['RATE_LIMIT_CAPTURES_PER_MINUTE', '0'],
-		['RATE_LIMIT_UPLOADS_PER_MINUTE', 'many']
+		['RATE_LIMIT_UPLOADS_PER_MINUTE', 'many'],
+		['PERSONAL_DATA_RETENTION_DAYS', '7'],
+		['PERSONAL_DATA_RETENTION_DAYS', 'forever']
 	])('%s=%s is refused with a message naming it', (name, value) => {
 		expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
 		expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(`${name}="${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": expected`));
@@ -53,6 +55,8 @@ describe('loadConfig', () => {
 		expect(loadConfig({}).metrics).toEqual({ token: undefined, allow: [{ address: '127.0.0.0', prefix: 8, family: 'ipv4' }, { address: '::1', prefix: 128, family: 'ipv6' }] });
 		expect(loadConfig({ METRICS_TOKEN: 'a-long-scrape-secret', METRICS_ALLOW: 'none' }).metrics).toEqual({ token: 'a-long-scrape-secret', allow: [] });
 		expect(loadConfig({}).rateLimits).toEqual({ capturesPerMinute: 120, uploadsPerMinute: 30 });
+		expect(loadConfig({}).retention).toEqual({ personalDataDays: 365 });
+		expect(loadConfig({ PERSONAL_DATA_RETENTION_DAYS: '90' }).retention).toEqual({ personalDataDays: 90 });
 	});
 
 	test('half an S3 or Twilio configuration is refused', () => {

@@ -60,7 +60,8 @@ const envSchema = z.object({
 		.refine((v) => parseCidrs(v) !== undefined, 'address ranges such as 127.0.0.0/8,::1/128,10.0.0.0/8, or none')
 		.default('127.0.0.0/8,::1/128'),
 	RATE_LIMIT_CAPTURES_PER_MINUTE: z.coerce.number({ error: 'a whole number, 1 to 100000' }).int('a whole number, 1 to 100000').min(1, 'a whole number, 1 to 100000').max(100_000, 'a whole number, 1 to 100000').default(120),
-	RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number({ error: 'a whole number, 1 to 100000' }).int('a whole number, 1 to 100000').min(1, 'a whole number, 1 to 100000').max(100_000, 'a whole number, 1 to 100000').default(30)
+	RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number({ error: 'a whole number, 1 to 100000' }).int('a whole number, 1 to 100000').min(1, 'a whole number, 1 to 100000').max(100_000, 'a whole number, 1 to 100000').default(30),
+	PERSONAL_DATA_RETENTION_DAYS: z.coerce.number({ error: 'a whole number of days, 30 to 3650' }).int('a whole number of days, 30 to 3650').min(30, 'a whole number of days, 30 to 3650').max(3650, 'a whole number of days, 30 to 3650').default(365)
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +107,8 @@ export interface Config {
 	metrics: { token: string | undefined; allow: Cidr[] };
 	/** requests per minute, per device key (captures) or per account (uploads) */
 	rateLimits: { capturesPerMinute: number; uploadsPerMinute: number };
+	/** how long personal data outlives its use (`jobs/retention.ts`, docs/privacy.md); images follow each lot's `imageRetentionDays` */
+	retention: { personalDataDays: number };
 }
 
 /** Raised for a bad environment: the message names each variable and the form it expects. */
@@ -177,7 +180,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
 			quietHours: parseQuietHours(e.SMS_QUIET_HOURS) ?? null
 		},
 		metrics: { token: e.METRICS_TOKEN, allow: parseCidrs(e.METRICS_ALLOW) ?? [] },
-		rateLimits: { capturesPerMinute: e.RATE_LIMIT_CAPTURES_PER_MINUTE, uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MINUTE }
+		rateLimits: { capturesPerMinute: e.RATE_LIMIT_CAPTURES_PER_MINUTE, uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MINUTE },
+		retention: { personalDataDays: e.PERSONAL_DATA_RETENTION_DAYS }
 	};
 }
 
