@@ -4,7 +4,8 @@
  * characters voted on, weighted by the reader's confidence, into one stable result with a
  * confirmation state. Pure: the caller passes each frame's time, nothing reads a clock.
  */
-import { plateDistance } from '../parking/index.ts';
+// the module, not the barrel: the barrel brings the tariff schemas (zod) into the browser
+import { plateDistance } from '../parking/similarity.ts';
 import { iou, type Box } from './geometry.ts';
 
 /** One plate read in one frame: the fields of a `PlateRead` that consensus uses. */

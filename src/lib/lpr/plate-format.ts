@@ -3,7 +3,9 @@
  * confusable character is replaced only where the country's format demands another kind of
  * character, choosing by the reader's own probabilities, and nothing is guessed on a tie.
  */
-import { correctToFormat, isValidPlate, type CharCandidate, type PlateCountry } from '../parking/index.ts';
+// the modules, not the barrel: the barrel brings the tariff schemas (zod) into the browser
+import { correctToFormat, type CharCandidate } from '../parking/correct.ts';
+import { isValidPlate, type PlateCountry } from '../parking/plates.ts';
 import type { Reading } from './read.ts';
 
 /** A lot's plate country, or `auto` to name the country without correcting anything. */

@@ -7,12 +7,10 @@
  * market (they are cents in a USD lot). Durations are whole minutes.
  */
 import { z } from 'zod';
+import { CAP_WINDOW_MINUTES, MAX_AMOUNT_PAISE } from './tariff-limits.ts';
 import { isValidTimeZone } from './time-zone.ts';
 
-/** Length of the window a cap applies to; also the longest grace period that makes sense. */
-export const CAP_WINDOW_MINUTES = 24 * 60;
-/** Largest single amount a plan may name (₹1 crore), so no fee can leave the safe-integer range. */
-export const MAX_AMOUNT_PAISE = 1_000_000_000;
+export { CAP_WINDOW_MINUTES, MAX_AMOUNT_PAISE };
 
 /** The vehicle classes a lot can price differently. */
 export const VEHICLE_CLASSES = ['two-wheeler', 'three-wheeler', 'car', 'light-commercial', 'heavy-commercial'] as const;

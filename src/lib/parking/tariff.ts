@@ -3,7 +3,9 @@
  * lot's time zone. The result is exact integer paise plus the lines a receipt prints.
  */
 import { err, ok, type Result } from './result.ts';
-import { CAP_WINDOW_MINUTES, type Charge, type TariffPlan } from './tariff-plan.ts';
+// the limits and types only: this module runs on the patrol phone, which gets no zod
+import { CAP_WINDOW_MINUTES } from './tariff-limits.ts';
+import type { Charge, TariffPlan } from './tariff-plan.ts';
 import { addDays, isValidTimeZone, localDateAt, wallTimeToUtc, type LocalDate } from './time-zone.ts';
 
 const MINUTE_MS = 60_000;
