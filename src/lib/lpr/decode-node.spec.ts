@@ -1,11 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { decodeImage } from './decode-node.ts';
 import { ImageError, checkImageSize, readImageHeader } from './image-header.ts';
-import { encodePng, testPattern } from './test-support.ts';
+import { decodeJpegTurbo } from './jpeg-turbo.ts';
+import { PYTHON, encodePng, pythonMissing, testPattern } from './test-support.ts';
 
-// Pass-through spies on both decoders, to prove that an oversized image never reaches them.
+// Pass-through spies on the decoders, to prove that an oversized image never reaches them.
+vi.mock('./jpeg-turbo.ts', async (original) => {
+	const mod = (await original()) as typeof import('./jpeg-turbo.ts');
+	return { ...mod, decodeJpegTurbo: vi.fn(mod.decodeJpegTurbo) };
+});
 vi.mock('jpeg-js', async (original) => {
 	const mod = (await original()) as { default: typeof jpeg };
 	return { default: { ...mod.default, decode: vi.fn(mod.default.decode) } };
@@ -89,7 +98,38 @@ describe('decodeImage', () => {
 		expect([jpg.width, jpg.height, jpg.data.length]).toEqual([64, 32, 64 * 32 * 4]);
 		// The spies below see real decodes: their silence for oversized images means something.
 		expect(PNG.sync.read).toHaveBeenCalledTimes(1);
+		// a good JPEG takes libjpeg-turbo alone; jpeg-js is the fallback for what it refuses
+		expect(decodeJpegTurbo).toHaveBeenCalledTimes(1);
+		expect(jpeg.decode).not.toHaveBeenCalled();
+		const js = jpeg.decode(jpegBytes, { useTArray: true, formatAsRGBA: true });
+		// two decoders of one file: IDCT and chroma upsampling differ by a few levels at most here
+		expect(Math.max(...jpg.data.map((v, i) => Math.abs(v - (js.data[i] as number))))).toBeLessThanOrEqual(8);
+	});
+
+	test('a file libjpeg-turbo refuses goes to jpeg-js, which decides as before; libjpeg-turbo keeps working after it', () => {
+		const cut = jpegBytes.subarray(0, Math.floor(jpegBytes.length * 0.6));
+		expect(decodeJpegTurbo(cut)).toBeNull();
+		expect(decodeJpegTurbo(new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 0]))).toBeNull();
+		expect(kindOf(() => decodeImage(cut))).toBe('truncated');
 		expect(jpeg.decode).toHaveBeenCalledTimes(1);
+		expect(decodeJpegTurbo(jpegBytes)).toMatchObject({ width: 64, height: 32 });
+	});
+
+	test.skipIf(pythonMissing !== null)('a JPEG decodes to the very pixels OpenCV\'s imread gives (what the models were trained on)', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'lpr-decode-'));
+		try {
+			const file = join(dir, 'frame.jpg');
+			// 4:2:0 chroma at quality 80, as cameras send
+			writeFileSync(file, jpeg.encode({ data: Buffer.from(testPattern(320, 200).data), width: 320, height: 200 }, 80).data);
+			const py = 'import sys, cv2; sys.stdout.buffer.write(cv2.cvtColor(cv2.imread(sys.argv[1], cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB).tobytes())';
+			const rgb = execFileSync(PYTHON, ['-c', py, file], { maxBuffer: 1 << 24 });
+			const ours = decodeImage(readFileSync(file));
+			let diff = 0;
+			for (let p = 0; p < 320 * 200; p++) for (let c = 0; c < 3; c++) diff = Math.max(diff, Math.abs((ours.data[p * 4 + c] as number) - (rgb[p * 3 + c] as number)));
+			expect(diff).toBe(0);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	test.each([
@@ -100,6 +140,7 @@ describe('decodeImage', () => {
 		expect(() => decodeImage(bytes())).toThrow(/20000x20000 \(400 MP\), above the 40 MP limit/);
 		expect(PNG.sync.read).not.toHaveBeenCalled();
 		expect(jpeg.decode).not.toHaveBeenCalled();
+		expect(decodeJpegTurbo).not.toHaveBeenCalled();
 	});
 
 	test('the pixel limit is a parameter', () => {
