@@ -5,11 +5,11 @@ import { startApp } from '$lib/server/app';
 import { authenticateRequest, clearSessionCookie } from '$lib/server/auth/request-auth';
 import { issueSetupToken } from '$lib/server/auth/setup';
 import { decide } from '$lib/server/http/access';
-import { gateJobs } from '$lib/server/gates/retention';
 import { jsonError, unexpectedError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
 import { noteUnavailable, UNAVAILABLE_MESSAGE, unavailableHandle } from '$lib/server/http/unavailable';
 import { forbiddenPage } from '$lib/server/http/pages';
+import { retentionJobs, retentionPolicy } from '$lib/server/jobs/retention';
 import { startScheduler } from '$lib/server/jobs/scheduler';
 import { log } from '$lib/server/log';
 import { PARKING_JOBS } from '$lib/server/parking/scans';
@@ -26,7 +26,7 @@ export const init: ServerInit = async () => {
 		// The one place a secret is printed: the operator needs it to claim the install.
 		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
 	}
-	startScheduler(app.db, [...PARKING_JOBS, ...gateJobs(app.images), ...smsJobs(app.parking)]);
+	startScheduler(app.db, [...PARKING_JOBS, ...retentionJobs(app.images, retentionPolicy(app.config)), ...smsJobs(app.parking)]);
 	// every instance uploads the images its own disk spooled while S3 was away
 	startSpoolUploads(app.images);
 	// every instance sends: row claims keep a message from going out twice

@@ -36,17 +36,29 @@ export async function runDueJobs(db: Database, jobs: readonly Job[], holder: str
 	return ran;
 }
 
-/** Ticks the jobs every `tickMs` until stopped; each instance gets its own holder id. */
-export function startScheduler(db: Database, jobs: readonly Job[], tickMs = 15_000): () => void {
+/**
+ * Ticks the jobs every `tickMs` until stopped, the first time a moment after start (a restarted
+ * instance doesn't wait a whole period); each instance gets its own holder id.
+ */
+export function startScheduler(db: Database, jobs: readonly Job[], tickMs = 15_000, firstTickMs = 500 + Math.random() * 1_500): () => void {
 	const holder = newId();
 	let running = false;
-	const timer = setInterval(() => {
+	const tick = () => {
 		if (running) return;
 		running = true;
 		runDueJobs(db, jobs, holder, Date.now())
 			.catch((error: unknown) => log('error', 'scheduler tick failed', { error: String(error) }))
 			.finally(() => (running = false));
-	}, tickMs);
-	timer.unref();
-	return () => clearInterval(timer);
+	};
+	let timer: ReturnType<typeof setInterval> | undefined;
+	const first = setTimeout(() => {
+		tick();
+		timer = setInterval(tick, tickMs);
+		timer.unref();
+	}, firstTickMs);
+	first.unref();
+	return () => {
+		clearTimeout(first);
+		clearInterval(timer);
+	};
 }

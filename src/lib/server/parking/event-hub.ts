@@ -48,6 +48,14 @@ export class EventHub {
 		};
 	}
 
+	/**
+	 * The sequence number of the newest event: where a new stream starts, so that it misses
+	 * nothing even if the database goes away before the hub's next poll.
+	 */
+	async cursor(): Promise<number> {
+		return this.#seq ?? (await this.#db.run((x) => lastEventSeq(x)));
+	}
+
 	get listenerCount(): number {
 		return this.#listeners.size;
 	}

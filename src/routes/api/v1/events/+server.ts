@@ -10,5 +10,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = endpoint(async ({ url, locals, request }) => {
 	const { lotId } = readQuery(url, eventsQuery);
-	return eventStream(locals.events, lotId ?? null, request.signal, lastEventId(request));
+	// a new stream starts at the newest event now, not at the hub's next poll: an outage in between loses nothing
+	const after = lastEventId(request) ?? (await locals.events.cursor());
+	return eventStream(locals.events, lotId ?? null, request.signal, after);
 });
