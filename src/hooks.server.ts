@@ -9,9 +9,11 @@ import { jsonError, unexpectedError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
 import { noteUnavailable, UNAVAILABLE_MESSAGE, unavailableHandle } from '$lib/server/http/unavailable';
 import { forbiddenPage } from '$lib/server/http/pages';
+import { spendRate } from '$lib/server/http/rate-limits';
 import { retentionJobs, retentionPolicy } from '$lib/server/jobs/retention';
 import { startScheduler } from '$lib/server/jobs/scheduler';
-import { log } from '$lib/server/log';
+import { log, withLogContext } from '$lib/server/log';
+import { countRateLimited, observeRequest } from '$lib/server/metrics';
 import { PARKING_JOBS } from '$lib/server/parking/scans';
 import { smsRuntime } from '$lib/server/sms';
 import { smsJobs } from '$lib/server/sms/alerts';
@@ -36,23 +38,41 @@ export const init: ServerInit = async () => {
 	log('info', 'started', { engine: app.db.engine });
 };
 
+/**
+ * Each request gets an id: the proxy's `X-Request-Id` when it is well-formed, else a new one. It
+ * is echoed in the response, tags every log line written while the request is handled, and ends
+ * in one `request` line; the latency goes into the per-route histogram (route id, not path).
+ */
 const requestId: Handle = async ({ event, resolve }) => {
 	const incoming = event.request.headers.get('x-request-id');
-	event.locals.requestId = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : newId();
+	const id = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : newId();
+	event.locals.requestId = id;
 	const started = performance.now();
-	const response = await resolve(event);
-	response.headers.set('x-request-id', event.locals.requestId);
-	log('info', 'request', {
-		req_id: event.locals.requestId,
-		method: event.request.method,
-		path: event.url.pathname,
-		route: event.route.id,
-		status: response.status,
-		ms: Math.round(performance.now() - started),
-		user_id: event.locals.user?.id,
-		device_id: event.locals.device?.id
+	const finish = (status: number) => {
+		const seconds = (performance.now() - started) / 1000;
+		observeRequest(event.route.id, event.request.method, status, seconds);
+		log('info', 'request', {
+			method: event.request.method,
+			path: event.url.pathname,
+			route: event.route.id,
+			status,
+			ms: Math.round(seconds * 1000),
+			user_id: event.locals.user?.id,
+			device_id: event.locals.device?.id
+		});
+	};
+	return withLogContext({ req_id: id }, async () => {
+		let response: Response;
+		try {
+			response = await resolve(event);
+		} catch (error) {
+			finish(500);
+			throw error;
+		}
+		response.headers.set('x-request-id', id);
+		finish(response.status);
+		return response;
 	});
-	return response;
 };
 
 /** The database away anywhere below: 503 with Retry-After, JSON or a page (`http/unavailable.ts`). */
@@ -140,6 +160,15 @@ const authorize: Handle = async ({ event, resolve }) => {
 	return wantsJson ? jsonError(new AppError(403, 'forbidden', message)) : forbiddenPage(message);
 };
 
+/** The expensive routes' per-minute budgets (`http/rate-limits.ts`), after the caller is known. */
+const rateLimit: Handle = async ({ event, resolve }) => {
+	const { db, config, user, device } = event.locals;
+	const refused = await spendRate(db, config, event.route.id, event.request.method, { user, device }, Date.now());
+	if (!refused) return resolve(event);
+	countRateLimited(event.route.id ?? 'unmatched');
+	return jsonError(refused);
+};
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const h = response.headers;
@@ -152,7 +181,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, requestId, databaseAway, apiFailures, csrf, context, authenticate, authorize);
+export const handle = sequence(securityHeaders, requestId, databaseAway, apiFailures, csrf, context, authenticate, authorize, rateLimit);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId;

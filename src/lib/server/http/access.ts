@@ -56,7 +56,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/admin/users': ADMIN,
 	'/admin/device-keys': ADMIN,
 	'/admin/sms': ADMIN,
+	// liveness and readiness probes; metrics check their own token or address range (the route)
 	'/healthz': PUBLIC,
+	'/readyz': PUBLIC,
+	'/metrics': PUBLIC,
 	// the PWA: pages are role-checked; the offline page and the plate worker's models and WASM
 	// (the same files every installed phone holds) are public
 	'/patrol': STAFF,

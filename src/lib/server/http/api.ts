@@ -5,6 +5,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { errorCode } from '../db/database.ts';
+import { log } from '../log.ts';
 import { readBounded } from './body.ts';
 import { AppError } from './errors.ts';
 
@@ -104,7 +105,8 @@ const UNAVAILABLE_CODES = new Set([
  */
 export function unexpectedError(error: unknown, where: string | null): Response {
 	const unavailable = isUnavailable(error);
-	console.error(JSON.stringify({ level: 'error', msg: unavailable ? 'database unavailable' : 'unhandled endpoint error', route: where, error: String((error as Error)?.stack ?? error) }));
+	// through log(): the request's id, and the redaction (a failed query's message quotes its parameters)
+	log('error', unavailable ? 'database unavailable' : 'unhandled endpoint error', { route: where, error: String((error as Error)?.stack ?? error) });
 	if (unavailable) return jsonError(new AppError(503, 'service_unavailable', 'The service is briefly unavailable; retry shortly.', undefined, { 'retry-after': '1' }));
 	return jsonError(new AppError(500, 'internal', 'Something went wrong on our side; it has been logged.'));
 }

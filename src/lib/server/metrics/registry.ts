@@ -49,12 +49,14 @@ function seriesKey(names: readonly string[], labels: Labels): string {
 abstract class Base<S> implements Metric {
 	abstract readonly type: Metric['type'];
 	protected readonly series = new Map<string, { labels: Labels; value: S }>();
+	readonly name: string;
+	readonly help: string;
+	protected readonly labelNames: readonly string[];
 
-	constructor(
-		readonly name: string,
-		readonly help: string,
-		protected readonly labelNames: readonly string[]
-	) {
+	constructor(name: string, help: string, labelNames: readonly string[]) {
+		this.name = name;
+		this.help = help;
+		this.labelNames = labelNames;
 		if (!NAME.test(name)) throw new Error(`not a metric name: ${name}`);
 		for (const l of labelNames) if (!LABEL.test(l) || l === 'le') throw new Error(`not a label name: ${l}`);
 	}
