@@ -20,6 +20,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { createConnection as createStreamingConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { newId } from '../../id.ts';
 import { BackupError, checkMigrations, knownMigrations, type BackupSummary, type MigrationState, type RestoreOptions, type RestoreSummary } from './backup.ts';
@@ -69,7 +70,8 @@ function databaseOf(url: string): { server: string; database: string } {
 	return { server: u.toString(), database };
 }
 
-const connect = (uri: string) => mysql.createConnection({ uri, supportBigNumbers: true, jsonStrings: true, dateStrings: true, timezone: 'Z', connectTimeout: 10_000 });
+const OPTIONS = { supportBigNumbers: true, jsonStrings: true, dateStrings: true, timezone: 'Z', connectTimeout: 10_000 } as const;
+const connect = (uri: string) => mysql.createConnection({ uri, ...OPTIONS });
 
 const encode = (v: unknown) => (Buffer.isBuffer(v) ? { $base64: v.toString('base64') } : v);
 const decode = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $base64?: unknown }).$base64 === 'string' ? Buffer.from((v as { $base64: string }).$base64, 'base64') : v);
@@ -93,7 +95,9 @@ async function tableInfo(conn: mysql.Connection, database: string): Promise<Tabl
  */
 export async function backupMysql(url: string, file: string, now: number, options: DumpOptions = {}): Promise<BackupSummary> {
 	const { database } = databaseOf(url);
-	const conn = await connect(url);
+	// the callback API's connection streams rows; its promise wrapper runs the rest
+	const core = createStreamingConnection({ uri: url, ...OPTIONS });
+	const conn = core.promise();
 	mkdirSync(dirname(file), { recursive: true });
 	const partial = `${file}.partial-${newId().slice(0, 8)}`;
 	const rows: Record<string, number> = {};
@@ -117,7 +121,7 @@ export async function backupMysql(url: string, file: string, now: number, option
 				const line: TableLine = { table: t.name, columns: t.columns, autoIncrement: counter ? Number(counter[1]) : null };
 				yield `${JSON.stringify(line)}\n`;
 				const order = t.primaryKey.length ? ` ORDER BY ${t.primaryKey.map(id).join(', ')}` : '';
-				const stream = conn.connection.query({ sql: `SELECT ${t.columns.map(id).join(', ')} FROM ${id(t.name)}${order}`, rowsAsArray: true }).stream({ highWaterMark: 256 });
+				const stream = core.query({ sql: `SELECT ${t.columns.map(id).join(', ')} FROM ${id(t.name)}${order}`, rowsAsArray: true }).stream({ highWaterMark: 256 });
 				let n = 0;
 				let chunk = '';
 				for await (const row of stream as AsyncIterable<unknown[]>) {

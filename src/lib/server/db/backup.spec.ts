@@ -266,7 +266,7 @@ describe('the MySQL dump is one snapshot', async () => {
 	const skip = !(await mariadbAvailable());
 
 	test.skipIf(skip)('rows written while the dump runs are in no table of it', async () => {
-		const source = place('mysql');
+		const source = place('mysql') as Extract<DatabaseConfig, { engine: 'mysql' }>;
 		await createMysqlDatabase(source);
 		const db = await openDatabase(source, migrationsDir);
 		await seedFixture(db, makeFixture(T0 - 5 * DAY, T0, 30, 3));
