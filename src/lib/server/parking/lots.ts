@@ -25,7 +25,18 @@ export const lotInputSchema = z.strictObject({
 	imageRetentionDays: z.int().min(1).max(3650).default(90)
 });
 export type LotInput = z.output<typeof lotInputSchema>;
-export const lotPatchSchema = lotInputSchema.partial().strict();
+// A PATCH changes only the fields it names: without the defaults, which `.partial()` would keep
+// (so `{"name"}` would have reset the zone, currency and retention of a lot to their defaults).
+export const lotPatchSchema = z
+	.strictObject({
+		...lotInputSchema.shape,
+		country: lotInputSchema.shape.country.removeDefault(),
+		timeZone: lotInputSchema.shape.timeZone.removeDefault(),
+		currency: lotInputSchema.shape.currency.removeDefault(),
+		longStayMinutes: lotInputSchema.shape.longStayMinutes.removeDefault(),
+		imageRetentionDays: lotInputSchema.shape.imageRetentionDays.removeDefault()
+	})
+	.partial();
 
 export const gateInputSchema = z.strictObject({
 	name: z.string().trim().min(1, 'Give the gate a name.').max(100),
@@ -34,6 +45,14 @@ export const gateInputSchema = z.strictObject({
 	deviceKeyId: z.string().min(1).max(64).nullable().default(null)
 });
 export type GateInput = z.output<typeof gateInputSchema>;
+/** As {@link lotPatchSchema}: `{}` must not unbind the gate's device key or forget its camera. */
+export const gatePatchSchema = z
+	.strictObject({
+		...gateInputSchema.shape,
+		cameraUrl: gateInputSchema.shape.cameraUrl.removeDefault(),
+		deviceKeyId: gateInputSchema.shape.deviceKeyId.removeDefault()
+	})
+	.partial();
 
 export type Lot = LotRow;
 export type Gate = GateRow;
