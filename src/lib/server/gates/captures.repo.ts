@@ -2,6 +2,15 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notExists } from 'driz
 import { affectedRows, type Executor } from '../db/database.ts';
 
 export type CaptureRow = Executor['t']['gateCaptures']['$inferSelect'];
+type GateRow = Executor['t']['gates']['$inferSelect'];
+type LotRow = Executor['t']['lots']['$inferSelect'];
+
+/** A gate and its lot in one round trip (a capture needs both before anything else). */
+export async function findGateWithLot(x: Executor, gateId: string): Promise<{ gate: GateRow; lot: LotRow | null } | undefined> {
+	const g = x.t.gates;
+	const l = x.t.lots;
+	return (await x.q.select({ gate: g, lot: l }).from(g).leftJoin(l, eq(l.id, g.lotId)).where(eq(g.id, gateId)).limit(1))[0];
+}
 
 /** Inserts a claim; a second claim of the same gate and idempotency key fails with a unique violation. */
 export async function insertCapture(x: Executor, row: CaptureRow): Promise<void> {

@@ -15,6 +15,8 @@ import type { Database } from '../db/database.ts';
 import { findCapture } from './captures.repo.ts';
 import { captureView, handleCapture, RECENT_EXIT_MS, STALE_CLAIM_MS, type CaptureDeps, type CaptureInput } from './captures.ts';
 import { ReaderPool } from './reader-pool.ts';
+import { ReadError, type CaptureReader } from './reader.ts';
+import type { ImageStore } from '../storage/storage.ts';
 import { gateWithKey, jpegDeclaring, ScriptedReader, testJpeg } from './testing.ts';
 
 const MIN = 60_000;
@@ -72,11 +74,14 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		expect(await captureRows(gate.gate.id)).toHaveLength(1);
 	});
 
-	test.skipIf(skip)('ten racing retries of one capture: one claim, one session, one answer for all', async () => {
+	test.skipIf(skip)('ten racing retries of one capture: one claim, one read of the photo, one session, one answer for all', async () => {
 		const lot = await newLot();
 		const gate = await gateWithKey(tdb.db, lot.id, 'entry', now);
 		reader.next = good('KA02CD5678');
+		const calls = reader.calls;
 		const results = await Promise.all(Array.from({ length: 10 }, () => post(gate, { idempotencyKey: 'race-1' })));
+		// the claim comes before the read: the retries wait for the first attempt's answer
+		expect(reader.calls - calls).toBe(1);
 		expect(new Set(results.map((r) => JSON.stringify(r.answer))).size).toBe(1);
 		expect(results.filter((r) => !r.replayed)).toHaveLength(1);
 		expect(await sessionsOf(lot.id)).toHaveLength(1);
@@ -142,6 +147,44 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 			now = t0;
 		}
 		expect((await anomalies(tdb.db, { lotId: lot.id })).rows.map((x) => x.kind)).toEqual([]);
+	});
+
+	test.skipIf(skip)('a read that fails (reader busy) or an image store that fails: 503, nothing left behind (no claim, no photo), and the retry decides afresh', async () => {
+		const lot = await newLot();
+		const gate = await gateWithKey(tdb.db, lot.id, 'entry', now);
+		const busyOnce: CaptureReader = {
+			failed: false,
+			async read(image, country) {
+				if (!this.failed) {
+					this.failed = true;
+					throw new ReadError('busy', 'every plate reader is busy');
+				}
+				return reader.read(image, country);
+			},
+			close: async () => {}
+		} as CaptureReader & { failed: boolean };
+		let putFails = true;
+		const flaky: ImageStore = Object.assign(Object.create(images) as ImageStore, {
+			put(key: string, bytes: Uint8Array, type: string) {
+				if (putFails) {
+					putFails = false;
+					return Promise.reject(new Error('the disk is full'));
+				}
+				return images.put(key, bytes, type);
+			}
+		});
+		reader.next = good('KA02CD4321');
+		const before = files().length;
+		const input = { gateId: gate.gate.id, deviceId: gate.deviceId, idempotencyKey: 'flaky-1', capturedAt: now, image: JPEG };
+		await expect(handleCapture({ ...deps(), reader: busyOnce }, input)).rejects.toMatchObject({ status: 503, code: 'reader_busy' });
+		expect(files().length).toBe(before);
+		expect(await captureRows(gate.gate.id)).toHaveLength(0);
+		await expect(handleCapture({ ...deps(), images: flaky }, input)).rejects.toMatchObject({ status: 503, code: 'storage_unavailable' });
+		expect(await captureRows(gate.gate.id)).toHaveLength(0);
+		const { answer, replayed } = await handleCapture({ ...deps(), images: flaky }, input);
+		expect({ replayed, decision: answer.decision, reason: answer.reason }).toEqual({ replayed: false, decision: 'open', reason: 'welcome' });
+		expect(files().length).toBe(before + 1);
+		expect(await sessionsOf(lot.id)).toHaveLength(1);
 	});
 
 	test.skipIf(skip)('a claim left `processing` by a request that died is released by the next retry, which decides afresh', async () => {

@@ -13,13 +13,13 @@ import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { log } from '../log.ts';
 import { raiseAnomaly } from '../parking/anomalies.ts';
 import { appendEvent } from '../parking/events.repo.ts';
-import { findGate, findLot, updateGate, type GateRow, type LotRow } from '../parking/lots.repo.ts';
+import { findGate, updateGate, type GateRow, type LotRow } from '../parking/lots.repo.ts';
 import { hotlistOfPlate, permitsOfPlate } from '../parking/permits.repo.ts';
-import { findActiveSession, findSession, occupancyByClass } from '../parking/sessions.repo.ts';
+import { findActiveSession, findEntryContext, findSession, type SessionRow } from '../parking/sessions.repo.ts';
 import { exitByPlate, startSession, type ParkingSettings } from '../parking/sessions.ts';
 import type { ImageStore } from '../storage/storage.ts';
 import { newKey } from '../storage/storage.ts';
-import { findCapture, findCaptureById, insertCapture, lastExitCapture, releaseClaim, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
+import { findCapture, findCaptureById, findGateWithLot, insertCapture, lastExitCapture, releaseClaim, releaseStaleClaim, updateCapture, type CaptureRow } from './captures.repo.ts';
 import { display, entryVerdict, exitVerdict, readVerdict, type Decision, type Reason, type Verdict } from './decide.ts';
 import { MAX_CAPTURE_PIXELS, ReadError, type CaptureReader, type PlateReading } from './reader.ts';
 
@@ -79,28 +79,54 @@ export async function gateOfDevice(db: Database, gateId: string, deviceId: strin
 	return gate;
 }
 
+/** A gate checked against the caller's device key, with its lot. */
+export interface CheckedGate {
+	gate: GateRow;
+	lot: LotRow;
+}
+
 /**
- * Handles one capture.
+ * {@link gateOfDevice} and the gate's lot, in one round trip: what a capture needs first.
+ * @throws {AppError} 404 no such gate (or lot), 403 another gate's key
+ */
+export async function gateAndLotOfDevice(db: Database, gateId: string, deviceId: string): Promise<CheckedGate> {
+	const row = await db.run((x) => findGateWithLot(x, gateId));
+	if (!row) throw notFound('The gate');
+	if (row.gate.deviceKeyId !== deviceId) throw forbidden('This device key is not the key of this gate.');
+	if (!row.lot) throw notFound('The gate\'s lot');
+	return { gate: row.gate, lot: row.lot };
+}
+
+/**
+ * The decisions being made in this process, by gate and idempotency key: a retry that arrives
+ * while its first attempt is still being read waits for that attempt here instead of polling the
+ * database (another instance's attempts are polled).
+ */
+const deciding = new Map<string, Promise<CaptureAnswer>>();
+const decidingKey = (gateId: string, idempotencyKey: string) => `${gateId}\u0000${idempotencyKey}`;
+
+/**
+ * Handles one capture. The claim comes first, before the plate is read: a gate's retry that
+ * arrives while the first attempt is still being read waits for its answer instead of reading the
+ * same photo again (gates retry exactly when the server is slow). The photo is stored while it is
+ * read.
+ * @param input `checked`: the gate and lot from {@link gateAndLotOfDevice}, when the caller has them
  * @throws {AppError} 403/404 gate, 422 capture time or image, 415 not a JPEG, 503 reader busy
  */
-export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Promise<CaptureResult> {
+export async function handleCapture(deps: CaptureDeps, input: CaptureInput & { checked?: CheckedGate }): Promise<CaptureResult> {
 	const now = (deps.now ?? Date.now)();
 	const { db } = deps;
-	const gate = await gateOfDevice(db, input.gateId, input.deviceId);
+	const { gate, lot } = input.checked ?? (await gateAndLotOfDevice(db, input.gateId, input.deviceId));
 	if (input.capturedAt < now - CAPTURE_CLOCK.maxPastMs || input.capturedAt > now + CAPTURE_CLOCK.maxFutureMs) {
 		throw new AppError(422, 'capture_time_off', 'The capture time is too far from the server\'s clock; check the gate\'s clock.', {
 			'x-capture-time': `within 24 hours before and 5 minutes after ${new Date(now).toISOString()}`
 		});
 	}
-	// contact, written at most every 10 s: a busy gate shouldn't add a write to every capture
-	if (gate.lastHeartbeatAt === null || now - gate.lastHeartbeatAt >= 10_000) await db.run((x) => updateGate(x, gate.id, { lastHeartbeatAt: now }));
-	const seen = await db.run((x) => findCapture(x, gate.id, input.idempotencyKey));
-	const released = seen?.status === 'processing' && seen.updatedAt < now - STALE_CLAIM_MS && (await db.run((x) => releaseStaleClaim(x, seen.id, now - STALE_CLAIM_MS)));
-	if (seen && !released) return { answer: await answerOf(db, seen), replayed: true };
-
+	// contact, written at most every 10 s and not waited for: it is no part of the gate's answer
+	if (gate.lastHeartbeatAt === null || now - gate.lastHeartbeatAt >= 10_000) {
+		db.run((x) => updateGate(x, gate.id, { lastHeartbeatAt: now })).catch((e: unknown) => log('warn', 'gate contact not recorded', { gate_id: gate.id, error: String(e) }));
+	}
 	checkImage(input.image);
-	const lot = await lotOf(db, gate);
-	const read = await readPlate(deps.reader, input.image, lot.country);
 
 	const claim: CaptureRow = {
 		id: newId(),
@@ -112,56 +138,88 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 		receivedAt: now,
 		imageKey: null,
 		decision: null,
-		plate: read.plate,
-		confidence: read.confidence,
+		plate: null,
+		confidence: null,
 		reason: null,
 		sessionId: null,
 		amountDuePaise: null,
 		answer: null,
 		updatedAt: now
 	};
-	try {
-		await db.run((x) => insertCapture(x, claim));
-	} catch (error) {
-		if (!isUniqueViolation(error)) throw error;
-		// a retry racing this one claimed it first: its answer is ours
-		const other = await db.run((x) => findCapture(x, gate.id, input.idempotencyKey));
-		if (!other) throw error;
-		return { answer: await answerOf(db, other), replayed: true };
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await db.run((x) => insertCapture(x, claim));
+			break;
+		} catch (error) {
+			if (!isUniqueViolation(error)) throw error;
+		}
+		// claimed already: by the first attempt (its answer is ours), or by a request that died
+		const seen = await db.run((x) => findCapture(x, gate.id, input.idempotencyKey));
+		if (!seen) {
+			if (attempt < 3) continue; // released meanwhile: claim it again
+			throw new AppError(503, 'capture_failed', 'The first attempt at this capture failed; retry.', undefined, { 'retry-after': '1' });
+		}
+		const stale = seen.status === 'processing' && seen.updatedAt < now - STALE_CLAIM_MS;
+		if (!stale || attempt >= 3 || !(await db.run((x) => releaseStaleClaim(x, seen.id, now - STALE_CLAIM_MS)))) {
+			return { answer: await answerOf(db, seen), replayed: true };
+		}
 	}
 
+	const key = decidingKey(gate.id, input.idempotencyKey);
+	const decision = decideClaimed(deps, lot, gate, claim, input.image, now);
+	deciding.set(key, decision);
+	decision.catch(() => {}); // a retry waiting on it sees the failure; nobody else must
 	try {
-		const imageKey = newKey('captures/', 'image/jpeg', input.capturedAt, gate.id);
-		await deps.images.put(imageKey, input.image, 'image/jpeg');
-		claim.imageKey = imageKey;
-	} catch (error) {
-		log('error', 'capture image not stored', { gate_id: gate.id, capture_id: claim.id, error: String(error) });
-		await db.run((x) => releaseClaim(x, claim.id));
+		return { answer: await decision, replayed: false };
+	} finally {
+		deciding.delete(key);
+	}
+}
+
+/** Reads, stores, decides and answers a capture this request has claimed; releases the claim when it fails. */
+async function decideClaimed(deps: CaptureDeps, lot: LotRow, gate: GateRow, claim: CaptureRow, image: Uint8Array, now: number): Promise<CaptureAnswer> {
+	const { db } = deps;
+	const release = () => db.run((x) => releaseClaim(x, claim.id)).catch((e: unknown) => log('error', 'capture claim not released', { gate_id: gate.id, capture_id: claim.id, error: String(e) }));
+	const imageKey = newKey('captures/', 'image/jpeg', claim.capturedAt, gate.id);
+	// the photo is stored while the plate is read (an S3 upload costs no time of its own)
+	const [read, stored] = await Promise.allSettled([readPlate(deps.reader, image, lot.country), deps.images.put(imageKey, image, 'image/jpeg')]);
+	if (read.status === 'rejected') {
+		// a photo the decoder refused (or a reader that failed) leaves nothing behind
+		if (stored.status === 'fulfilled') await deps.images.delete(imageKey).catch((e: unknown) => log('warn', 'capture image not removed', { gate_id: gate.id, key: imageKey, error: String(e) }));
+		await release();
+		throw read.reason;
+	}
+	if (stored.status === 'rejected') {
+		log('error', 'capture image not stored', { gate_id: gate.id, capture_id: claim.id, error: String(stored.reason) });
+		await release();
 		throw new AppError(503, 'storage_unavailable', 'The image could not be stored; try again.', undefined, { 'retry-after': '2' });
 	}
+	const reading = read.value;
+	Object.assign(claim, { imageKey, plate: reading.plate, confidence: reading.confidence });
 
 	// The decision, its effects (a session started or ended, anomalies) and the stored answer are
 	// one transaction: a failure anywhere leaves none of them, and the gate's retry decides afresh.
 	// Were they separate, a session started by an attempt that then failed would make the retry
 	// answer `already_inside` (or `no_entry` at an exit) for the car that attempt let in.
-	let answer: CaptureAnswer | undefined;
-	for (let attempt = 1; !answer; attempt++) {
+	for (let attempt = 1; ; attempt++) {
 		try {
-			answer = await db.transaction(async (x) => {
-				const outcome = await decide({ ...deps, db: within(x) }, lot, gate, claim, read);
+			return await db.transaction(async (x) => {
+				const outcome = await decide({ ...deps, db: within(x) }, lot, gate, claim, reading);
 				const answer: CaptureAnswer = {
 					capture_id: claim.id,
 					decision: outcome.decision,
-					plate: read.plate,
-					confidence: round(read.confidence),
+					plate: reading.plate,
+					confidence: round(reading.confidence),
 					reason: outcome.reason,
 					session_id: outcome.sessionId,
 					amount_due: outcome.amountDuePaise,
-					display: display(outcome, read.plate, outcome.amountDuePaise, lot.currency)
+					display: display(outcome, reading.plate, outcome.amountDuePaise, lot.currency)
 				};
 				await updateCapture(x, claim.id, {
 					status: 'done',
-					imageKey: claim.imageKey,
+					imageKey,
+					plate: reading.plate,
+					confidence: reading.confidence,
 					decision: answer.decision,
 					reason: answer.reason,
 					sessionId: answer.session_id,
@@ -183,25 +241,25 @@ export async function handleCapture(deps: CaptureDeps, input: CaptureInput): Pro
 			// nothing was decided: release the claim so the gate's retry starts afresh (the image stays
 			// for the record). Only a claim still `processing`: if the commit did land after all (its
 			// acknowledgement was lost), the retry finds the answer.
-			await db.run((x) => releaseClaim(x, claim.id)).catch((e: unknown) => log('error', 'capture claim not released', { gate_id: gate.id, capture_id: claim.id, error: String(e) }));
+			await release();
 			throw error;
 		}
 	}
-	return { answer, replayed: false };
 }
 
 function round(n: number): number {
 	return Math.round(n * 1000) / 1000;
 }
 
-async function lotOf(db: Database, gate: GateRow): Promise<LotRow> {
-	const lot = await db.run((x) => findLot(x, gate.lotId));
-	if (!lot) throw notFound('The gate\'s lot');
-	return lot;
-}
-
 /** The stored answer of a claimed capture, waiting (briefly) for one still being decided. */
 async function answerOf(db: Database, row: CaptureRow): Promise<CaptureAnswer> {
+	const here = row.status === 'done' ? undefined : deciding.get(decidingKey(row.gateId, row.idempotencyKey));
+	if (here) {
+		// the first attempt is this process's: its outcome, as soon as it has one
+		return here.catch(() => {
+			throw new AppError(503, 'capture_failed', 'The first attempt at this capture failed; retry.', undefined, { 'retry-after': '1' });
+		});
+	}
 	for (let waited = 0; row.status !== 'done'; waited += 100) {
 		if (waited >= 10_000) throw new AppError(409, 'capture_in_progress', 'This capture is still being decided; retry shortly.', undefined, { 'retry-after': '1' });
 		await new Promise((r) => setTimeout(r, 100));
@@ -256,7 +314,9 @@ async function decide(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: Ca
 	const at = capture.capturedAt;
 	const held = readVerdict(read, settings.ocrConfidenceThreshold);
 	if (held || !read.plate) {
-		await db.transaction((x) =>
+		// `run`, not `transaction`: this is the capture's own transaction already, and nothing
+		// carries on after a failure here, so a savepoint would only add two round trips
+		await db.run((x) =>
 			raiseAnomaly(x, {
 				key: read.plate && held?.reason === 'low_confidence'
 					? { kind: 'low-confidence', lotId: lot.id, plate: read.plate, atMs: at, timeZone: lot.timeZone }
@@ -270,13 +330,15 @@ async function decide(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: Ca
 		return { ...(held ?? { decision: 'hold', reason: 'no_plate' }), sessionId: null, amountDuePaise: 0 };
 	}
 	const plate = read.plate;
-	const inside = gate.direction === 'entry' ? undefined : await db.run((x) => findActiveSession(x, lot.id, plate));
-	if (gate.direction !== 'entry' && !inside) {
-		const again = await sameCarLeaving(db, lot, capture, plate);
-		if (again) return again;
+	if (gate.direction === 'entry') return decideEntry(deps, lot, gate, capture, plate, read.confidence, await db.run((x) => findActiveSession(x, lot.id, plate)));
+	if (gate.direction === 'exit') {
+		// exitByPlate looks for the session itself: ask first only whether a gate just let this car out
+		const again = await sameCarLeaving(db, lot, capture, plate, () => db.run((x) => findActiveSession(x, lot.id, plate)));
+		return again ?? decideExit(deps, lot, gate, capture, plate, read.confidence);
 	}
-	const direction = gate.direction === 'both' ? (inside ? 'exit' : 'entry') : gate.direction;
-	return direction === 'entry' ? decideEntry(deps, lot, gate, capture, plate, read.confidence) : decideExit(deps, lot, gate, capture, plate, read.confidence);
+	const inside = await db.run((x) => findActiveSession(x, lot.id, plate));
+	if (inside) return decideExit(deps, lot, gate, capture, plate, read.confidence);
+	return (await sameCarLeaving(db, lot, capture, plate, async () => undefined)) ?? decideEntry(deps, lot, gate, capture, plate, read.confidence, undefined);
 }
 
 /**
@@ -286,10 +348,13 @@ async function decide(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: Ca
  * since?), rather than being taken for a car that never came in (exit-without-entry) or, at a gate
  * for both directions, for a new arrival. The hold lasts {@link PAYMENT_HOLD_MS}; a car let out
  * is the same car for {@link RECENT_EXIT_MS}, after which it may come back in.
+ * @param activeSession the plate's active session in the lot (asked only when a gate let it out lately)
  */
-async function sameCarLeaving(db: Database, lot: LotRow, capture: CaptureRow, plate: string): Promise<Outcome | null> {
+async function sameCarLeaving(db: Database, lot: LotRow, capture: CaptureRow, plate: string, activeSession: () => Promise<unknown>): Promise<Outcome | null> {
 	const last = await db.run((x) => lastExitCapture(x, lot.id, plate, capture.receivedAt - PAYMENT_HOLD_MS));
 	if (!last?.sessionId) return null;
+	// back inside since (it came in again): not the car at the exit barrier
+	if (await activeSession()) return null;
 	const session = await db.run((x) => findSession(x, last.sessionId!));
 	if (!session || session.status !== 'completed' || session.exitAt === null) return null;
 	if (last.reason !== 'payment_due' && Math.abs(capture.capturedAt - session.exitAt) > RECENT_EXIT_MS) return null;
@@ -297,20 +362,20 @@ async function sameCarLeaving(db: Database, lot: LotRow, capture: CaptureRow, pl
 	return { ...v, sessionId: session.id };
 }
 
-async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number): Promise<Outcome> {
+async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number, active: SessionRow | undefined): Promise<Outcome> {
 	const { db, settings } = deps;
 	const at = capture.capturedAt;
 	const facts = await db.run(async (x) => {
-		const permits = await permitsOfPlate(x, plate, at);
-		const hits = await hotlistOfPlate(x, plate, at);
-		const occupancy = await occupancyByClass(x, lot.id);
-		const active = await findActiveSession(x, lot.id, plate);
+		// one round trip for the flags and the occupancy; the permits and hotlist rows only when there are some
+		const context = await findEntryContext(x, lot.id, plate, at);
+		const permits = context?.hasPermits ? await permitsOfPlate(x, plate, at) : [];
+		const hits = context?.onHotlist ? await hotlistOfPlate(x, plate, at) : [];
 		return {
 			alreadyInside: active !== undefined,
 			permit: permits.some((p) => p.validFrom <= at && at < p.validUntil && p.lotIds.includes(lot.id)),
 			hotlisted: hits.length > 0,
 			hits,
-			occupied: occupancy.car ?? 0,
+			occupied: context?.occupancy.car ?? 0,
 			capacity: lot.capacity.car ?? 0
 		};
 	});
@@ -319,7 +384,7 @@ async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, captur
 	// the lot (and opens after all if that session ended a moment ago)
 	if (verdict.decision !== 'open' && verdict.reason !== 'already_inside') {
 		if (verdict.reason === 'hotlist') {
-			await db.transaction(async (x) => {
+			await db.run(async (x) => {
 				for (const hit of facts.hits) {
 					await raiseAnomaly(x, {
 						key: { kind: 'hotlist-hit', lotId: lot.id, sessionId: `capture-${capture.id}` },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { endpoint, parseWith } from '$lib/server/http/api';
 import { readImageBody } from '$lib/server/http/body';
 import { captureReader } from '$lib/server/gates';
-import { captureView, gateOfDevice, handleCapture, MAX_CAPTURE_BYTES } from '$lib/server/gates/captures';
+import { captureView, gateAndLotOfDevice, handleCapture, MAX_CAPTURE_BYTES } from '$lib/server/gates/captures';
 import { captureListQuery, gateCaptures } from '$lib/server/gates/holds';
 import type { RequestHandler } from './$types';
 
@@ -28,11 +28,11 @@ const headersSchema = z.object({
 export const POST: RequestHandler = endpoint(async ({ params, request, locals }) => {
 	const headers = parseWith(headersSchema, { 'idempotency-key': request.headers.get('idempotency-key') ?? undefined, 'x-capture-time': request.headers.get('x-capture-time') ?? undefined });
 	// who is asking before reading what they sent
-	await gateOfDevice(locals.db, params.id, locals.device!.id);
+	const checked = await gateAndLotOfDevice(locals.db, params.id, locals.device!.id);
 	const image = await readImageBody(request, MAX_CAPTURE_BYTES);
 	const { answer, replayed } = await handleCapture(
 		{ db: locals.db, images: locals.images, reader: captureReader(locals.config.lprWorkers), settings: locals.parking },
-		{ gateId: params.id, deviceId: locals.device!.id, idempotencyKey: headers['idempotency-key'], capturedAt: headers['x-capture-time'], image }
+		{ gateId: params.id, deviceId: locals.device!.id, idempotencyKey: headers['idempotency-key'], capturedAt: headers['x-capture-time'], image, checked }
 	);
 	// the key echoed back: a gate acts only on an answer for the capture it sent (firmware/)
 	const echo = { 'idempotency-key': headers['idempotency-key'] };
