@@ -19,6 +19,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testJpeg } from '../src/lib/server/gates/testing.ts';
+import { reportFigures } from './report.ts';
 import { machine, quantile, root, startServer } from './support.ts';
 
 const { values } = parseArgs({
@@ -159,6 +160,11 @@ try {
 		console.log('errors:', kinds);
 	}
 	const p99 = quantile(latencies, 0.99);
+	reportFigures(
+		'bench:gates',
+		{ p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99, max: Math.max(...latencies), errors: errors.length, mismatched, duplicates, posts: posts.length, sessions: sessions.total, ...(labelled.length ? { readRight, labelled: labelled.length } : {}) },
+		[`${gateCount} gates, ${rate} captures/s for ${seconds} s, ${Math.round(retryShare * 100)}% retried, ${engine}, OCR_CONFIDENCE_THRESHOLD=${values.threshold}; ${source}`]
+	);
 	console.log(`\ngoal: p99 ≤ 300 ms, 0 errors, 0 duplicates → ${p99 <= 300 && errors.length === 0 && mismatched === 0 && duplicates === 0 ? 'met' : 'not met'}`);
 } finally {
 	await server.stop();

@@ -22,6 +22,7 @@ import { fillOutbox, outboxRow } from '../src/lib/server/sms/testing.ts';
 import { twilioGateway } from '../src/lib/server/sms/twilio-client.ts';
 import { startFaultProxy } from '../tests/support/twilio/fault-proxy.ts';
 import { startTwilioMock, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_FROM, type TwilioMock } from '../tests/support/twilio/mock.ts';
+import { reportFigures } from './report.ts';
 import { machine } from './support.ts';
 
 const { values } = parseArgs({
@@ -84,7 +85,7 @@ const proxy = await startFaultProxy(mock.url, 42);
 console.log(`bench:sms on ${engine}, ${messages} messages; ${machine()}`);
 try {
 	// 1. Throughput: one sender, no faults; through the mock (Prism), then straight to the fake.
-	for (const [label, target] of [['through the mock, every request validated by Prism', proxy.url], ['straight into the stateful fake (no Prism)', mock.fake.url]] as const) {
+	for (const [label, target, figure] of [['through the mock, every request validated by Prism', proxy.url, 'drainMock'], ['straight into the stateful fake (no Prism)', mock.fake.url, 'drainFake']] as const) {
 		mock.fake.messages.length = 0;
 		const box = await freshOutbox(messages, 'clean');
 		const gateway = twilioGateway({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, from: TEST_FROM, apiBaseUrl: target, timeoutMs: 10_000 });
@@ -93,6 +94,7 @@ try {
 		const seconds = (performance.now() - started) / 1000;
 		const { lost, duplicated } = ledger(mock, box.bodies);
 		console.log(`drain ${label}: ${totals.accepted} of ${messages} accepted in ${seconds.toFixed(1)} s = ${(totals.accepted / seconds).toFixed(0)} messages/s (one sender, ${concurrency} in flight); lost ${lost}, duplicated ${duplicated}`);
+		reportFigures('bench:sms', { [figure]: totals.accepted / seconds, [`${figure}.lost`]: lost, [`${figure}.duplicated`]: duplicated });
 		await box.drop();
 	}
 	// 2. Faults: two sender processes, faults for a while, then a clean network.
@@ -117,6 +119,7 @@ try {
 		console.log(`faults: ${faultMessages} messages, two sender processes, ${faultRate * 100}% of requests faulty for the first ${faultSeconds} s (${injected}); accepted ${a.accepted} + ${b.accepted} in ${seconds.toFixed(1)} s`);
 		console.log(`lost: ${lost}`);
 		console.log(`duplicated: ${duplicated}`);
+		reportFigures('bench:sms', { lost, duplicated, faultSeconds: seconds, ...Object.fromEntries(Object.entries(proxy.injected).map(([k, v]) => [`injected.${k}`, v])) }, [`faults: ${faultMessages} messages, two sender processes, ${faultRate * 100}% of requests faulty for the first ${faultSeconds} s (${injected}); ${engine}`]);
 		if (engine === 'sqlite') box.db = await openDatabase({ engine: 'sqlite', file: box.url.slice(7) }, migrations);
 		await box.drop();
 		if (lost || duplicated) process.exitCode = 1;

@@ -22,8 +22,11 @@ import { characterErrorRate, matchDetections, worstConfusions } from '../../src/
 import { DEFAULT_MODELS_DIR, createNodePlateReader, loadOpenCv, readImageFile } from '../../src/lib/lpr/node.ts';
 import type { PlateReader } from '../../src/lib/lpr/pipeline.ts';
 import type { CountryOption } from '../../src/lib/lpr/plate-format.ts';
+import { reportFigures } from '../../bench/report.ts';
 import { CROP_SETS, DEFAULT_DATA, REPO_ROOT, SCENE_SET, ensureSyntheticSet, readCorrections, readLabels } from './datasets.ts';
 
+/** the numbers of the table, in %, for `npm run bench` (bench/report.ts) */
+const figures: Record<string, number> = {};
 const CROP_MAX_SIDE = 480; // models/plates/data.py load_crops: crops are shrunk (INTER_AREA) to this first
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 
@@ -60,6 +63,8 @@ async function evalDetector(lpr: PlateReader, data: string): Promise<string[]> {
 		nd += m.detections;
 		ng += m.truths;
 	}
+	figures['detector.recall'] = (100 * tp) / Math.max(1, ng);
+	figures['detector.precision'] = (100 * tp) / Math.max(1, nd);
 	return [`| detector | ${SCENE_SET} val | intl | ${rows.length} images, ${ng} plates | recall ${pct(tp / Math.max(1, ng))}, precision ${pct(tp / Math.max(1, nd))} |`];
 }
 
@@ -88,6 +93,9 @@ async function evalReader(lpr: PlateReader, cv: Cv, data: string): Promise<Reade
 			if (reading?.text === truth) ruled++;
 		}
 		const exact = pairs.filter((p) => p.truth === p.read).length;
+		figures[`reader.exact.${set}`] = (100 * exact) / Math.max(1, pairs.length);
+		figures[`reader.rules.${set}`] = (100 * ruled) / Math.max(1, pairs.length);
+		figures[`reader.cer.${set}`] = 100 * characterErrorRate(pairs);
 		lines.push(
 			`| reader | ${set} val | ${country} | ${pairs.length} crops | exact ${pct(exact / Math.max(1, pairs.length))} (with ${country} rules ${pct(ruled / Math.max(1, pairs.length))}), CER ${pct(characterErrorRate(pairs))} |`
 		);
@@ -123,6 +131,9 @@ async function evalEndToEnd(lpr: PlateReader, dir: string): Promise<string[]> {
 		s.extra += plates.filter((p, j) => !used.has(j) && !ignored.some((b) => iou(p.box, b) >= 0.5)).length;
 		stats.set(row.country, s);
 	}
+	for (const [country, s] of stats) figures[`e2e.exact.${country}`] = (100 * s.exact) / Math.max(1, s.plates);
+	const all = [...stats.values()].reduce((t, s) => ({ exact: t.exact + s.exact, plates: t.plates + s.plates }), { exact: 0, plates: 0 });
+	figures['e2e.exact'] = (100 * all.exact) / Math.max(1, all.plates);
 	return [...stats]
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(
@@ -190,6 +201,7 @@ async function main(): Promise<number> {
 		`Ten most frequent reader confusions on the real val crops (truth→read, ∅ = missing): ${confusions || 'none'}.`
 	].join('\n');
 	console.log(table);
+	reportFigures('eval:lpr', figures, [`detector.onnx ${card.version}, reader.onnx ${rcard.version}; val splits only`]);
 	console.error(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 	// The model card describes the shipped models: other --models are printed, not recorded.
 	if (!values['no-write'] && resolve(models) === resolve(DEFAULT_MODELS_DIR)) {
