@@ -5,7 +5,7 @@ import { startApp } from '$lib/server/app';
 import { authenticateRequest, clearSessionCookie } from '$lib/server/auth/request-auth';
 import { issueSetupToken } from '$lib/server/auth/setup';
 import { decide } from '$lib/server/http/access';
-import { jsonError, unexpectedError } from '$lib/server/http/api';
+import { asJsonError, jsonError, unexpectedError } from '$lib/server/http/api';
 import { AppError } from '$lib/server/http/errors';
 import { noteUnavailable, UNAVAILABLE_MESSAGE, unavailableHandle } from '$lib/server/http/unavailable';
 import { forbiddenPage } from '$lib/server/http/pages';
@@ -82,10 +82,12 @@ const databaseAway = unavailableHandle(isApiRequest);
  * An error escaping the handles below (the database away while `authenticate` reads the caller's
  * session, say) would otherwise get kit's own `{"message"}` 500: API clients get the JSON error
  * shape instead, and a 503 when the database is away. Endpoints catch their own (`endpoint()`).
+ * Errors kit answers itself (an unknown API path's HTML 404, a malformed URI) get the shape too.
  */
 const apiFailures: Handle = async ({ event, resolve }) => {
 	try {
-		return await resolve(event);
+		const response = await resolve(event);
+		return isApiRequest(event.request, event.url) ? asJsonError(response) : response;
 	} catch (error) {
 		if (!isApiRequest(event.request, event.url) || isHttpError(error) || isRedirect(error)) throw error;
 		if (error instanceof AppError) return jsonError(error);

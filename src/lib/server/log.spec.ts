@@ -29,6 +29,8 @@ test.each([
 	['password in echoed JSON', '{"email":"a@b.co","password":"hunter 2"}', '{"email":"a@b.co","password":[redacted]}'],
 	['E.164 phone number', 'params: +919876543210,lot1', 'params: +••••••••3210,lot1'],
 	['Indian mobile without +91', 'call 9876543210 now', 'call ••••••3210 now'],
+	['Indian mobile with 91, no +', 'to 919876543210', 'to ••••••••3210'],
+	['E.164 with its + URL-encoded', '/api/v1/lots/%2B919876543210', '/api/v1/lots/%2B••••••••3210'],
 	['short E.164', 'to +1234567', 'to +•••••67']
 ])('scrub: %s', (_name, input, expected) => {
 	expect(scrub(input)).toBe(expected);

@@ -71,12 +71,13 @@ const SCRUB: Array<[RegExp, (match: string, ...groups: string[]) => string]> = [
 	[/(?<![a-z2-7])[a-z2-7]{32}(?![a-z2-7])/g, () => REDACTED],
 	// a token's SHA-256 is the stored session id (and a device key's lookup key)
 	[/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/gi, () => REDACTED],
-	// phone numbers: E.164, and India's 10-digit mobiles written without +91
-	[/\+\d{7,15}(?!\d)/g, (m) => maskDigits(m)],
-	[/(?<![\w.+])[6-9]\d{9}(?![\w.])/g, (m) => maskDigits(m)]
+	// phone numbers: E.164 (its + also URL-encoded, as in a path), India's mobiles written with
+	// 91 and no +, or as 10 digits
+	[/(\+|%2B)(\d{7,15})(?!\d)/gi, (_m, plus, digits) => `${plus}${maskDigits(digits)}`],
+	[/(?<![\w.+])(?:91)?[6-9]\d{9}(?![\w.])/g, (m) => maskDigits(m)]
 ];
 
-/** Keeps the last four digits (two of a short number): `+91•••••••3210`. */
+/** Keeps the last four digits (two of a short number): `+••••••••3210`. */
 export function maskDigits(value: string): string {
 	const digits = value.replace(/\D/g, '');
 	const keep = digits.length >= 8 ? 4 : 2;

@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, test, vi } from 'vitest';
-import { endpoint, isUnavailable } from './api.ts';
+import { asJsonError, endpoint, isUnavailable } from './api.ts';
 import { AppError } from './errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -38,5 +38,30 @@ describe('errors outside the caller’s control', () => {
 		} finally {
 			quiet.mockRestore();
 		}
+	});
+});
+
+describe('asJsonError', () => {
+	test.each([
+		[404, 'text/html', 'not_found'],
+		[400, 'text/html', 'bad_request'],
+		[405, 'text/plain', 'method_not_allowed'],
+		[413, 'text/plain', 'payload_too_large'],
+		[418, 'text/plain', 'bad_request'],
+		[500, 'text/html', 'internal']
+	])("kit's own %i (%s) becomes the JSON error shape", async (status, type, code) => {
+		const kit = new Response('<!doctype html><h1>Not here</h1>', { status, headers: { 'content-type': type, allow: 'POST', 'x-other': '1' } });
+		const out = asJsonError(kit);
+		expect(out.status).toBe(status);
+		expect(await out.json()).toEqual({ error: { code, message: expect.any(String) } });
+		expect(out.headers.get('allow')).toBe('POST');
+		expect(out.headers.get('x-other')).toBeNull();
+	});
+
+	test('JSON errors and successes pass untouched', () => {
+		const json = Response.json({ error: { code: 'x', message: 'y' } }, { status: 422 });
+		const ok = new Response('<p>fine</p>', { headers: { 'content-type': 'text/html' } });
+		expect(asJsonError(json)).toBe(json);
+		expect(asJsonError(ok)).toBe(ok);
 	});
 });

@@ -111,6 +111,32 @@ export function unexpectedError(error: unknown, where: string | null): Response 
 	return jsonError(new AppError(500, 'internal', 'Something went wrong on our side; it has been logged.'));
 }
 
+const KIT_ERRORS: Record<number, [string, string]> = {
+	400: ['bad_request', 'The request could not be understood (a malformed URL, say).'],
+	404: ['not_found', 'There is nothing at this address.'],
+	405: ['method_not_allowed', 'This address does not answer that method.'],
+	413: ['payload_too_large', 'The body is too large.'],
+	415: ['unsupported_media_type', 'The body is of a type this address does not read.']
+};
+
+/**
+ * An error that SvelteKit answered itself, before or instead of any endpoint (an unmatched
+ * route's 404 page, a malformed URI's 400, a method's 405 in plain text), as the JSON error shape
+ * for API clients; every other response is returned as it is. The headers a client acts on
+ * (Allow, Retry-After, WWW-Authenticate) are kept.
+ */
+export function asJsonError(response: Response): Response {
+	if (response.status < 400 || /json/i.test(response.headers.get('content-type') ?? '')) return response;
+	const [code, message] = KIT_ERRORS[response.status] ?? [response.status >= 500 ? 'internal' : 'bad_request', 'The request failed.'];
+	void response.body?.cancel().catch(() => {});
+	const out = jsonError(new AppError(response.status, code, message));
+	for (const h of ['allow', 'retry-after', 'www-authenticate']) {
+		const v = response.headers.get(h);
+		if (v !== null) out.headers.set(h, v);
+	}
+	return out;
+}
+
 /**
  * Wraps a JSON endpoint so every failure answers in the JSON error shape: an `AppError` with its
  * status, the database away as a 503, anything else as a 500 without internals.
