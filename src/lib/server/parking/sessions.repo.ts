@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, exists, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { affectedRows, type Executor } from '../db/database.ts';
+import { recordPayment, recordSessionChange } from '../reports/rollups.repo.ts';
 import type { LotRow } from './lots.repo.ts';
 import { liveHotlistOf, livePermitsOf } from './permits.repo.ts';
 
@@ -9,9 +10,16 @@ export type PaymentRow = Executor['t']['payments']['$inferSelect'];
 /** What identifies an active session in the unique index: one per plate per lot. */
 export const activeKeyOf = (lotId: string, plate: string) => `${lotId}:${plate}`;
 
+// Every write to sessions and payments goes through this file and records what it does to the
+// reports (report_deltas) in the same transaction: keep it so for any new write.
 export async function insertSession(x: Executor, row: SessionRow): Promise<void> {
 	await x.q.insert(x.t.parkingSessions).values(row);
+	await recordSessionChange(x, row.id, undefined, row);
 }
+
+/** The fields the reports read: changing one records the change (see `recordSessionChange`). */
+const REPORTED = ['lotId', 'status', 'entryAt', 'exitAt', 'vehicleClass'] as const;
+const defined = <T extends object>(patch: T) => Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The session, locked for update on MySQL (SQLite's write transaction already holds the database). */
 export async function findSessionForUpdate(x: Executor, id: string): Promise<SessionRow | undefined> {
@@ -41,7 +49,10 @@ export async function listActiveSessionsEnteredBy(x: Executor, lotId: string, en
 }
 
 export async function updateSession(x: Executor, id: string, patch: Partial<Omit<SessionRow, 'id'>>): Promise<number> {
-	return affectedRows(await x.q.update(x.t.parkingSessions).set(patch).where(eq(x.t.parkingSessions.id, id)));
+	const before = REPORTED.some((k) => patch[k] !== undefined) ? await findSessionForUpdate(x, id) : undefined;
+	const changed = affectedRows(await x.q.update(x.t.parkingSessions).set(patch).where(eq(x.t.parkingSessions.id, id)));
+	if (before && changed) await recordSessionChange(x, id, before, { ...before, ...defined(patch) });
+	return changed;
 }
 
 /**
@@ -61,7 +72,10 @@ export async function updateSessionIfUnchanged(x: Executor, seen: SessionRow, pa
 		eq(t.paidPaise, seen.paidPaise),
 		eq(t.updatedAt, seen.updatedAt)
 	);
-	return affectedRows(await x.q.update(t).set(patch).where(unchanged)) === 1;
+	if (affectedRows(await x.q.update(t).set(patch).where(unchanged)) !== 1) return false;
+	// the update matched `seen`'s status, class and entry: it is the row as it was
+	await recordSessionChange(x, seen.id, seen, { ...seen, ...defined(patch) });
+	return true;
 }
 
 /** What starting a session needs to know, read in one statement by `findEntryContext`. */
@@ -203,6 +217,7 @@ export async function listSessions(x: Executor, filter: SessionFilter, limit: nu
 
 export async function insertPayment(x: Executor, row: PaymentRow): Promise<void> {
 	await x.q.insert(x.t.payments).values(row);
+	await recordPayment(x, row);
 }
 
 export async function findPayment(x: Executor, id: string): Promise<PaymentRow | undefined> {

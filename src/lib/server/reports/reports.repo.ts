@@ -9,7 +9,7 @@ import { selectRows, type Executor } from '../db/database.ts';
 import { DAY_MS, HOUR_MS, type OffsetSegment } from './time-buckets.ts';
 
 /** `floor((column + offset) / unit)` with the offset of the segment the instant falls in. */
-function bucket(x: Executor, column: string, segments: readonly OffsetSegment[], unitMs: number): SQL {
+export function bucketSql(x: Executor, column: string, segments: readonly OffsetSegment[], unitMs: number): SQL {
 	const safe = (n: number) => {
 		if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${n}`);
 		return String(n);
@@ -37,7 +37,7 @@ export interface RevenueRow {
 
 /** Payments received in the lot in `[from, until)`, by local day, the session's class and method. */
 export async function revenueRows(x: Executor, lotId: string, from: number, until: number, segments: readonly OffsetSegment[]): Promise<RevenueRow[]> {
-	const day = bucket(x, 'p.at', segments, DAY_MS);
+	const day = bucketSql(x, 'p.at', segments, DAY_MS);
 	const rows = await selectRows<Record<string, unknown>>(
 		x,
 		sql`select ${day} as day, s.vehicle_class as vehicle_class, p.method as method, sum(p.amount_paise) as paise, count(*) as n
@@ -55,7 +55,7 @@ export interface HourCount {
 
 /** Entries (sessions not voided) in `[from, until)`, by local hour. */
 export async function entriesByHour(x: Executor, lotId: string, from: number, until: number, segments: readonly OffsetSegment[]): Promise<HourCount[]> {
-	const hour = bucket(x, 'entry_at', segments, HOUR_MS);
+	const hour = bucketSql(x, 'entry_at', segments, HOUR_MS);
 	const rows = await selectRows<Record<string, unknown>>(
 		x,
 		sql`select ${hour} as hour, count(*) as n from parking_sessions
@@ -67,7 +67,7 @@ export async function entriesByHour(x: Executor, lotId: string, from: number, un
 
 /** Exits (completed sessions) in `[from, until)`, by local hour. */
 export async function exitsByHour(x: Executor, lotId: string, from: number, until: number, segments: readonly OffsetSegment[]): Promise<HourCount[]> {
-	const hour = bucket(x, 'exit_at', segments, HOUR_MS);
+	const hour = bucketSql(x, 'exit_at', segments, HOUR_MS);
 	const rows = await selectRows<Record<string, unknown>>(
 		x,
 		sql`select ${hour} as hour, count(*) as n from parking_sessions
@@ -91,6 +91,12 @@ export async function insideAt(x: Executor, lotId: string, at: number): Promise<
 	return num(rows[0]?.n);
 }
 
+/** The index of the first bound `length` is under (`boundsMs` ascending), or the bounds' count. */
+export function stayBucketSql(length: string, boundsMs: readonly number[]): SQL {
+	const cases = boundsMs.map((b, i) => `when ${length} < ${Math.trunc(b)} then ${i}`).join(' ');
+	return sql.raw(`(case ${cases} else ${boundsMs.length} end)`);
+}
+
 export interface StayRow {
 	vehicleClass: string;
 	/** index into the bounds given (the last is "longer than every bound") */
@@ -101,8 +107,7 @@ export interface StayRow {
 
 /** Completed stays that ended in `[from, until)`, by class and length bucket (`boundsMs` ascending). */
 export async function stayRows(x: Executor, lotId: string, from: number, until: number, boundsMs: readonly number[]): Promise<StayRow[]> {
-	const cases = boundsMs.map((b, i) => `when exit_at - entry_at < ${Math.trunc(b)} then ${i}`).join(' ');
-	const which = sql.raw(`(case ${cases} else ${boundsMs.length} end)`);
+	const which = stayBucketSql('exit_at - entry_at', boundsMs);
 	const rows = await selectRows<Record<string, unknown>>(
 		x,
 		sql`select vehicle_class, ${which} as bucket, count(*) as n, sum(exit_at - entry_at) as total_ms from parking_sessions
@@ -121,7 +126,7 @@ export interface AnomalyCountRow {
 
 /** Anomalies first detected in `[from, until)`, by local day, kind and review status. */
 export async function anomalyRows(x: Executor, lotId: string, from: number, until: number, segments: readonly OffsetSegment[]): Promise<AnomalyCountRow[]> {
-	const day = bucket(x, 'detected_at', segments, DAY_MS);
+	const day = bucketSql(x, 'detected_at', segments, DAY_MS);
 	const rows = await selectRows<Record<string, unknown>>(
 		x,
 		sql`select ${day} as day, kind, status, count(*) as n from anomalies

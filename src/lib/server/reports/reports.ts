@@ -2,13 +2,20 @@
  * Reports: revenue, occupancy by hour (heatmap and peaks), stays, anomaly counts, over a range
  * of local dates. Each lot is read in its own time zone and the lots' figures are added up;
  * money stays integer paise to the end (pages format it with `formatMoney`).
+ *
+ * Revenue, occupancy and stays read a lot's rollups plus the deltas not folded into them yet
+ * (`rollups.repo.ts`) when they are current and the window's ends are clean local-day cuts;
+ * otherwise, and always with `{ rollups: false }`, the raw rows. Both give the same figures
+ * (`rollups.spec.ts` compares them on randomized data).
  */
 import { z } from 'zod';
 import { formatLocalDate, localDateAt } from '../../parking/time-zone.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { listLots, type LotRow } from '../parking/lots.repo.ts';
+import { ROLLUP_VERSION, STAY_BUCKETS_MINUTES, isDayCut } from './contributions.ts';
 import { anomalyRows, entriesByHour, exitsByHour, insideAt, revenueRows, stayRows } from './reports.repo.ts';
+import { occupancyRolled, revenueRowsRolled, stayRowsRolled, type RollupWindow } from './rollups.repo.ts';
 import { dateOfDayIndex, dayIndexOfDate, hourIndicesOf, hourOfIndex, localRange, offsetSegments, parseLocalDate, type LocalRange, type OffsetSegment } from './time-buckets.ts';
 
 export const REPORT_KINDS = ['revenue', 'occupancy', 'stays', 'anomalies'] as const;
@@ -27,11 +34,29 @@ export const reportQuerySchema = z.object({
 });
 export type ReportQuery = z.output<typeof reportQuerySchema>;
 
+export { STAY_BUCKETS_MINUTES };
+
+/** How a report reads its figures: `rollups: false` reads the raw rows only (the reference). */
+export interface ReportOptions {
+	rollups?: boolean;
+	/** told, for each lot, where its figures came from */
+	onSource?: (lotId: string, source: 'rollups' | 'rows') => void;
+}
+
+/** The rollups' answer for a lot, or the raw rows' when they can't give one. */
+async function rolledOr<T>(w: LotWindow, options: ReportOptions, rolled: (r: RollupWindow) => Promise<T | null>, raw: () => Promise<T>): Promise<T> {
+	const fromRollups = w.rollup ? await rolled(w.rollup) : null;
+	options.onSource?.(w.lot.id, fromRollups === null ? 'rows' : 'rollups');
+	return fromRollups ?? raw();
+}
+
 /** One lot's share of a report's window. */
 interface LotWindow {
 	lot: LotRow;
 	range: LocalRange;
 	segments: OffsetSegment[];
+	/** the window for the rollups, when they may answer it */
+	rollup: RollupWindow | null;
 }
 
 export interface ReportScope {
@@ -49,7 +74,7 @@ export interface ReportScope {
  * @param today the local date "now" in the first lot's zone, for the default window
  * @throws {AppError} 404 unknown lot; 422 bad range or lots in different currencies
  */
-async function scope(x: Executor, query: ReportQuery, now: number): Promise<{ windows: LotWindow[]; scope: ReportScope }> {
+async function scope(x: Executor, query: ReportQuery, now: number, options: ReportOptions = {}): Promise<{ windows: LotWindow[]; scope: ReportScope }> {
 	const all = await listLots(x);
 	const chosen = query.lotId ? all.filter((l) => l.id === query.lotId) : all;
 	if (query.lotId && chosen.length === 0) throw notFound('The lot');
@@ -62,9 +87,13 @@ async function scope(x: Executor, query: ReportQuery, now: number): Promise<{ wi
 	if (days > MAX_REPORT_DAYS) throw new AppError(422, 'bad_range', `A report covers at most ${MAX_REPORT_DAYS} days.`, { from: `at most ${MAX_REPORT_DAYS} days before the end` });
 	const currencies = new Set(chosen.map((l) => l.currency));
 	if (currencies.size > 1) throw new AppError(422, 'mixed_currencies', 'These lots take different currencies: choose one lot.', { lotId: 'one lot' });
+	const [firstDay, lastDay] = [dayIndexOfDate(from), dayIndexOfDate(to)];
 	const windows = chosen.map((lot) => {
 		const range = localRange(from, to, lot.timeZone);
-		return { lot, range, segments: offsetSegments(range.from, range.until, lot.timeZone) };
+		const segments = offsetSegments(range.from, range.until, lot.timeZone);
+		const clean = options.rollups !== false && isDayCut(range.from, firstDay, lot.timeZone) && isDayCut(range.until, lastDay + 1, lot.timeZone);
+		const rollup = clean ? { lotId: lot.id, timeZone: lot.timeZone, version: ROLLUP_VERSION, from: range.from, until: range.until, firstDay, lastDay, segments } : null;
+		return { lot, range, segments, rollup };
 	});
 	const dates = Array.from({ length: days }, (_, i) => formatLocalDate(dateOfDayIndex(dayIndexOfDate(from) + i)));
 	return {
@@ -102,15 +131,15 @@ export interface RevenueReport extends ReportScope {
 }
 
 /** Payments received, by local day, lot, vehicle class and payment method. */
-export async function revenueReport(db: Database, query: ReportQuery, now: number): Promise<RevenueReport> {
+export async function revenueReport(db: Database, query: ReportQuery, now: number, options: ReportOptions = {}): Promise<RevenueReport> {
 	return db.run(async (x) => {
-		const { windows, scope: s } = await scope(x, query, now);
+		const { windows, scope: s } = await scope(x, query, now, options);
 		const byDay = new Map<string, { paise: number; payments: number }>(s.dates.map((d) => [d, { paise: 0, payments: 0 }]));
 		const byClass = new Map<string, { paise: number; payments: number }>();
 		const byMethod = new Map<string, { paise: number; payments: number }>();
 		const byLot: RevenueReport['byLot'] = [];
 		for (const w of windows) {
-			const rows = await revenueRows(x, w.lot.id, w.range.from, w.range.until, w.segments);
+			const rows = await rolledOr(w, options, (r) => revenueRowsRolled(x, r), () => revenueRows(x, w.lot.id, w.range.from, w.range.until, w.segments));
 			let paise = 0;
 			let payments = 0;
 			for (const r of rows) {
@@ -152,22 +181,25 @@ export interface OccupancyReport extends ReportScope {
  * before it), from the entries and exits counted per hour and the count inside at the window's
  * start; averaged by weekday and hour for the heatmap.
  */
-export async function occupancyReport(db: Database, query: ReportQuery, now: number): Promise<OccupancyReport> {
+export async function occupancyReport(db: Database, query: ReportQuery, now: number, options: ReportOptions = {}): Promise<OccupancyReport> {
 	return db.run(async (x) => {
-		const { windows, scope: s } = await scope(x, query, now);
+		const { windows, scope: s } = await scope(x, query, now, options);
 		// local hour index → vehicles inside at its start, summed over the lots
 		const inside = new Map<number, number>();
 		const entriesAt = new Map<number, number>();
 		const exitsAt = new Map<number, number>();
 		for (const w of windows) {
-			const [entries, exits, start] = [
-				await entriesByHour(x, w.lot.id, w.range.from, w.range.until, w.segments),
-				await exitsByHour(x, w.lot.id, w.range.from, w.range.until, w.segments),
-				await insideAt(x, w.lot.id, w.range.from)
-			];
-			const ins = new Map(entries.map((e) => [e.hour, e.n]));
-			const outs = new Map(exits.map((e) => [e.hour, e.n]));
-			let n = start;
+			const { entries: ins, exits: outs, insideAtStart } = await rolledOr(
+				w,
+				options,
+				(r) => occupancyRolled(x, r),
+				async () => ({
+					entries: new Map((await entriesByHour(x, w.lot.id, w.range.from, w.range.until, w.segments)).map((e) => [e.hour, e.n])),
+					exits: new Map((await exitsByHour(x, w.lot.id, w.range.from, w.range.until, w.segments)).map((e) => [e.hour, e.n])),
+					insideAtStart: await insideAt(x, w.lot.id, w.range.from)
+				})
+			);
+			let n = insideAtStart;
 			for (const h of hourIndicesOf(w.segments)) {
 				inside.set(h, (inside.get(h) ?? 0) + n);
 				entriesAt.set(h, (entriesAt.get(h) ?? 0) + (ins.get(h) ?? 0));
@@ -209,9 +241,6 @@ export async function occupancyReport(db: Database, query: ReportQuery, now: num
 	});
 }
 
-/** The stay-length buckets, in minutes: under 30 min, 30 min–1 h, … , 24 h and more. */
-export const STAY_BUCKETS_MINUTES = [30, 60, 120, 240, 480, 1440] as const;
-
 /** `<30 min`, `30 min–1 h`, …, `24 h+`. */
 export function stayBucketLabel(i: number): string {
 	const m = (n: number) => (n < 60 ? `${n} min` : `${n / 60} h`);
@@ -229,14 +258,15 @@ export interface StayReport extends ReportScope {
 }
 
 /** Completed stays that ended in the window: their mean length and how they spread. */
-export async function stayReport(db: Database, query: ReportQuery, now: number): Promise<StayReport> {
+export async function stayReport(db: Database, query: ReportQuery, now: number, options: ReportOptions = {}): Promise<StayReport> {
 	return db.run(async (x) => {
-		const { windows, scope: s } = await scope(x, query, now);
+		const { windows, scope: s } = await scope(x, query, now, options);
 		const bounds = STAY_BUCKETS_MINUTES.map((m) => m * 60_000);
 		const dist = Array<number>(bounds.length + 1).fill(0);
 		const classes = new Map<string, { stays: number; totalMs: number }>();
 		for (const w of windows) {
-			for (const r of await stayRows(x, w.lot.id, w.range.from, w.range.until, bounds)) {
+			const rows = await rolledOr(w, options, (r) => stayRowsRolled(x, r, bounds), () => stayRows(x, w.lot.id, w.range.from, w.range.until, bounds));
+			for (const r of rows) {
 				dist[r.bucket]! += r.n;
 				const c = classes.get(r.vehicleClass) ?? { stays: 0, totalMs: 0 };
 				c.stays += r.n;
@@ -288,14 +318,14 @@ export async function anomalyReport(db: Database, query: ReportQuery, now: numbe
 export type AnyReport = RevenueReport | OccupancyReport | StayReport | AnomalyReport;
 
 /** Runs the report of `kind`. */
-export function runReport(db: Database, kind: ReportKind, query: ReportQuery, now: number): Promise<AnyReport> {
+export function runReport(db: Database, kind: ReportKind, query: ReportQuery, now: number, options: ReportOptions = {}): Promise<AnyReport> {
 	switch (kind) {
 		case 'revenue':
-			return revenueReport(db, query, now);
+			return revenueReport(db, query, now, options);
 		case 'occupancy':
-			return occupancyReport(db, query, now);
+			return occupancyReport(db, query, now, options);
 		case 'stays':
-			return stayReport(db, query, now);
+			return stayReport(db, query, now, options);
 		case 'anomalies':
 			return anomalyReport(db, query, now);
 	}

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { hourIndicesOf, hourOfIndex, localDayIndex, localHourIndex, localRange, offsetSegments, parseLocalDate } from './time-buckets.ts';
+import { hourIndicesOf, hourOfIndex, localDayIndex, localHourIndex, localRange, offsetSegments, parseLocalDate, probeSegments } from './time-buckets.ts';
 
 const H = 3_600_000;
 
@@ -13,6 +14,17 @@ describe('offsetSegments', () => {
 		expect(s.map((x) => x.offsetMs)).toEqual([-5 * H, -4 * H, -5 * H]);
 		expect(s[0]!.until).toBe(Date.UTC(2026, 2, 8, 7));
 		expect(s[1]!.until).toBe(Date.UTC(2026, 10, 1, 6));
+	});
+
+	test('the segments kept per year are those worked out for the range alone', () => {
+		const zones = ['Asia/Kolkata', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Santiago', 'Africa/Casablanca', 'Antarctica/Casey'];
+		const instant = fc.integer({ min: Date.UTC(2005, 0, 1), max: Date.UTC(2030, 0, 1) });
+		fc.assert(
+			fc.property(fc.constantFrom(...zones), instant, fc.integer({ min: 1, max: 400 * 86_400_000 }), (zone, from, length) => {
+				expect(offsetSegments(from, from + length, zone)).toEqual(probeSegments(from, from + length, zone));
+			}),
+			{ numRuns: 60 }
+		);
 	});
 
 	test('an empty range is refused', () => {

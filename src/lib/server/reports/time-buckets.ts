@@ -22,11 +22,43 @@ export interface OffsetSegment {
 /**
  * The segments of constant offset that cover `[from, until)` in `timeZone`, in order.
  * Offsets are probed every 6 hours and each change is found to the millisecond by bisection
- * (zones change offset at most once in 6 hours).
+ * (zones change offset at most once in 6 hours). A zone's segments are worked out once per UTC
+ * year and kept for the process (they depend on the runtime's zone data alone; a year takes
+ * ~1,500 `Intl` calls, which a year-long report would otherwise pay for every lot).
  * @throws RangeError when the zone is unknown or `until <= from`
  */
 export function offsetSegments(from: number, until: number, timeZone: string): OffsetSegment[] {
 	if (!(until > from)) throw new RangeError(`empty range: ${from} … ${until}`);
+	const out: OffsetSegment[] = [];
+	for (let year = new Date(from).getUTCFullYear(); year <= new Date(until - 1).getUTCFullYear(); year++) {
+		for (const s of yearSegments(year, timeZone)) {
+			const a = Math.max(s.from, from);
+			const b = Math.min(s.until, until);
+			if (a >= b) continue;
+			const last = out[out.length - 1];
+			if (last && last.offsetMs === s.offsetMs && last.until === a) last.until = b;
+			else out.push({ from: a, until: b, offsetMs: s.offsetMs });
+		}
+	}
+	return out;
+}
+
+const byYear = new Map<string, readonly OffsetSegment[]>();
+
+function yearSegments(year: number, timeZone: string): readonly OffsetSegment[] {
+	const key = `${timeZone}\u0000${year}`;
+	let segments = byYear.get(key);
+	if (!segments) {
+		const start = (y: number) => new Date(0).setUTCFullYear(y, 0, 1);
+		segments = probeSegments(start(year), start(year + 1), timeZone);
+		if (byYear.size > 10_000) byYear.clear();
+		byYear.set(key, segments);
+	}
+	return segments;
+}
+
+/** `offsetSegments` worked out afresh for the range alone (what the kept years must agree with). */
+export function probeSegments(from: number, until: number, timeZone: string): OffsetSegment[] {
 	const STEP = 6 * HOUR_MS;
 	const segments: OffsetSegment[] = [];
 	let start = from;
