@@ -15,6 +15,7 @@ import { startScheduler } from '$lib/server/jobs/scheduler';
 import { log, withLogContext } from '$lib/server/log';
 import { countRateLimited, observeRequest } from '$lib/server/metrics';
 import { PARKING_JOBS } from '$lib/server/parking/scans';
+import { REPORT_JOBS } from '$lib/server/reports/rollups';
 import { smsRuntime } from '$lib/server/sms';
 import { smsJobs } from '$lib/server/sms/alerts';
 import { startSmsSender } from '$lib/server/sms/sender';
@@ -28,7 +29,7 @@ export const init: ServerInit = async () => {
 		// The one place a secret is printed: the operator needs it to claim the install.
 		console.log(`\nNo admin yet. Create the first admin (link valid 24 h, once):\n  ${origin}/setup/${token}\n`);
 	}
-	startScheduler(app.db, [...PARKING_JOBS, ...retentionJobs(app.images, retentionPolicy(app.config)), ...smsJobs(app.parking)]);
+	startScheduler(app.db, [...PARKING_JOBS, ...retentionJobs(app.images, retentionPolicy(app.config)), ...smsJobs(app.parking), ...REPORT_JOBS]);
 	// every instance uploads the images its own disk spooled while S3 was away
 	startSpoolUploads(app.images);
 	// every instance sends: row claims keep a message from going out twice
