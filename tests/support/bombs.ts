@@ -5,6 +5,7 @@
  * real files through.
  */
 import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
+import { ADAM7 } from '../../src/lib/lpr/decode-node.ts';
 
 function chunk(type: string, data: Uint8Array): Buffer {
 	const head = Buffer.alloc(8);
@@ -47,18 +48,8 @@ export function pngDeclaring(width: number, height: number): Buffer {
 	return png(width, height, 0, deflateSync(Buffer.alloc(0)));
 }
 
-const ADAM7 = [
-	[0, 0, 8, 8],
-	[4, 0, 8, 8],
-	[0, 4, 4, 8],
-	[2, 0, 4, 4],
-	[0, 2, 2, 4],
-	[1, 0, 2, 2],
-	[0, 1, 1, 2]
-] as const;
-
 /** A correct interlaced 8-bit RGBA PNG of `rgba` (filter type 0 on every row of every pass). */
-export function interlacedPng(rgba: Uint8Array, width: number, height: number): Buffer {
+export function interlacedPng(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Buffer {
 	const rows: number[] = [];
 	for (const [xs, ys, dx, dy] of ADAM7) {
 		for (let y = ys; y < height; y += dy) {

@@ -44,7 +44,7 @@ describe('the values nginx and the app must agree on', () => {
 			['location = /api/v1/events', 'src/routes/api/v1/events/+server.ts'],
 			['location ~ ^/api/v1/gates/[^/]+/commands$', 'src/routes/api/v1/gates/[id]/commands/+server.ts'],
 			['location ~ ^/api/v1/cameras/[^/]+/stream$', 'src/routes/api/v1/cameras/[id]/stream/+server.ts']
-		]) {
+		] as const) {
 			const block = nginxSite.slice(nginxSite.indexOf(location));
 			expect(block, location).toMatch(/^[^}]*proxy_buffering off;/);
 			expect(existsSync(join(root, route)), route).toBe(true);

@@ -62,7 +62,7 @@ function hasEnd(bytes: Uint8Array, format: 'png' | 'jpeg'): boolean {
 }
 
 /** Adam7's passes: x start, y start, x step, y step. */
-const ADAM7 = [
+export const ADAM7 = [
 	[0, 0, 8, 8],
 	[4, 0, 8, 8],
 	[0, 4, 4, 8],
