@@ -77,10 +77,14 @@ export async function lots(db: Database): Promise<Lot[]> {
 	return db.run((x) => listLots(x));
 }
 
+/** Whether a parsed PATCH names any field (`{}` is a valid PATCH that changes nothing). */
+const changesSomething = (patch: object): boolean => Object.values(patch).some((v) => v !== undefined);
+
 export async function changeLot(db: Database, id: string, patch: Partial<LotInput>, actorUserId: string, now: number): Promise<Lot> {
 	return db.transaction(async (x) => {
 		const before = await findLot(x, id);
 		if (!before) throw notFound('The lot');
+		if (!changesSomething(patch)) return before;
 		await updateLot(x, id, patch);
 		await recordAudit(x, { at: now, actorUserId, action: 'lot.update', entity: 'lot', entityId: id, details: { patch } });
 		return { ...before, ...patch };
@@ -135,6 +139,7 @@ export async function changeGate(db: Database, id: string, patch: Partial<GateIn
 	return db.transaction(async (x) => {
 		const before = await findGate(x, id);
 		if (!before) throw notFound('The gate');
+		if (!changesSomething(patch)) return before;
 		await updateGate(x, id, patch);
 		await recordAudit(x, { at: now, actorUserId, action: 'gate.update', entity: 'gate', entityId: id, details: { patch } });
 		return { ...before, ...patch };
