@@ -100,32 +100,41 @@ const knownPlates = readFileSync(join(KNOWN, 'labels.jsonl'), 'utf8')
 	.trim()
 	.split('\n')
 	.map((line) => JSON.parse(line) as { image: string; plates: { text: string; lines: number }[] })
-	// Two-line plates are the reader's known weak spot (models/README.md); the flow is tested on the
-	// one-line photos, chosen by their labels, not by what the model happens to read.
-	.filter((row) => row.plates[0]!.lines === 1)
-	.map((row) => ({ photo: readFileSync(join(KNOWN, row.image)), plate: row.plates[0]!.text }));
+	.map((row) => ({ image: row.image, photo: readFileSync(join(KNOWN, row.image)), plate: row.plates[0]!.text }));
 
-test('known plates, end to end: each entry photo opens for its plate with one session however often it is retried; at the exit the stay is held for its fee, paid, and the barrier opens', async ({ request }) => {
-	expect(knownPlates.length).toBeGreaterThanOrEqual(2);
+// Every known photo, one- and two-line. How many the reader gets right is eval:lpr's measure
+// (models/README.md); what this checks is the gate's behaviour with a real reader: a photo opens
+// only for its own plate, one that isn't read surely enough is held for a person with no session,
+// and retries change nothing. At least half must open, so the flow below is really exercised.
+test('known plates, end to end: an entry photo opens only for its own plate, with one session however often it is retried, or is held for a person; at the exit the stay is held for its fee, paid, and the barrier opens', async ({ request }) => {
+	expect(knownPlates.length).toBeGreaterThanOrEqual(6);
 	const entry = await newGate(request, 'entry');
 	const exit = await newGate(request, 'exit');
 	const before = await sessionCount(request);
 	const entered = Date.now() - 61 * 60_000;
-	for (const [i, { photo, plate }] of knownPlates.entries()) {
+	const opened: typeof knownPlates = [];
+	for (const [i, known] of knownPlates.entries()) {
 		const answers = [];
 		for (let attempt = 0; attempt < 5; attempt++) {
-			const res = await request.post(`/api/v1/gates/${entry.id}/captures`, { headers: captureHeaders(entry, `known-in-${run}-${i}`, entered + i), data: photo });
+			const res = await request.post(`/api/v1/gates/${entry.id}/captures`, { headers: captureHeaders(entry, `known-in-${run}-${i}`, entered + i), data: known.photo });
 			expect(res.status(), await res.text()).toBe(200);
 			answers.push(await res.json());
 		}
-		expect(answers[0], `photo ${i}`).toMatchObject({ decision: 'open', reason: 'welcome', plate });
 		for (const a of answers) expect(a).toEqual(answers[0]);
-		const session = await (await request.get(`/api/v1/sessions/${answers[0].session_id}`, { headers: operator })).json();
-		expect(session).toMatchObject({ plate, status: 'active' });
+		if (answers[0].decision === 'open') {
+			expect(answers[0], known.image).toMatchObject({ reason: 'welcome', plate: known.plate });
+			const session = await (await request.get(`/api/v1/sessions/${answers[0].session_id}`, { headers: operator })).json();
+			expect(session).toMatchObject({ plate: known.plate, status: 'active' });
+			opened.push(known);
+		} else {
+			expect(answers[0], known.image).toMatchObject({ decision: 'hold', session_id: null });
+			expect(['low_confidence', 'unreadable', 'no_plate']).toContain(answers[0].reason);
+		}
 	}
-	expect(await sessionCount(request)).toBe(before + knownPlates.length);
+	expect(opened.length, `photos that opened: ${opened.map((k) => k.image).join(', ')}`).toBeGreaterThanOrEqual(knownPlates.length / 2);
+	expect(await sessionCount(request)).toBe(before + opened.length);
 
-	const { photo, plate } = knownPlates[0]!;
+	const { photo, plate } = opened[0]!;
 	const out = await request.post(`/api/v1/gates/${exit.id}/captures`, { headers: captureHeaders(exit, `known-out-${run}`), data: photo });
 	expect(out.status(), await out.text()).toBe(200);
 	const held = await out.json();
