@@ -6,6 +6,7 @@ import { authenticateRequest, clearSessionCookie } from '$lib/server/auth/reques
 import { issueSetupToken } from '$lib/server/auth/setup';
 import { decide } from '$lib/server/http/access';
 import { asJsonError, jsonError, unexpectedError } from '$lib/server/http/api';
+import { discardUnreadBody } from '$lib/server/http/body';
 import { AppError } from '$lib/server/http/errors';
 import { noteUnavailable, UNAVAILABLE_MESSAGE, unavailableHandle } from '$lib/server/http/unavailable';
 import { forbiddenPage } from '$lib/server/http/pages';
@@ -44,6 +45,15 @@ export const init: ServerInit = async () => {
  * is echoed in the response, tags every log line written while the request is handled, and ends
  * in one `request` line; the latency goes into the per-route histogram (route id, not path).
  */
+/** Whatever answered, a body left unread is discarded so the connection stays usable (`body.ts`). */
+const unreadBodies: Handle = async ({ event, resolve }) => {
+	try {
+		return await resolve(event);
+	} finally {
+		discardUnreadBody(event.request);
+	}
+};
+
 const requestId: Handle = async ({ event, resolve }) => {
 	const incoming = event.request.headers.get('x-request-id');
 	const id = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : newId();

@@ -2,6 +2,7 @@
  * What a careless or hostile client sends to the account endpoints: each gets a clear 4xx in the
  * JSON error shape, and nothing is written (checked through the admin's user list).
  */
+import http from 'node:http';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { bearer, createUser, tokenFor, uniqueEmail } from '../support.ts';
 
@@ -103,4 +104,35 @@ test('repeated wrong passwords lock the account for a while (429 with Retry-Afte
 	const res = await request.post('/login', { data: { email, password: 'password-1' } });
 	await expectError(res, 429, 'too_many_requests');
 	expect(Number(res.headers()['retry-after'])).toBeGreaterThan(0);
+});
+
+test('a body refused unread (no account, no such route, a declared length over the limit) leaves the keep-alive connection usable', async ({ baseURL }) => {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+	const url = new URL(baseURL!);
+	const send = (method: string, path: string, body?: Buffer, headers: Record<string, string> = {}) =>
+		new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+			const req = http.request({ host: url.hostname, port: url.port, path, method, agent, headers: { accept: 'application/json', ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}) } }, (res) => {
+				res.resume();
+				res.on('end', () => resolve({ status: res.statusCode!, socket: req.socket }));
+			});
+			req.on('error', reject);
+			req.end(body);
+		});
+	const big = Buffer.from(JSON.stringify({ name: 'x'.repeat(300_000) }));
+	try {
+		const first = await send('GET', '/api/v1/me');
+		for (const [method, path, headers, status] of [
+			['POST', '/api/v1/lots', {}, 401],
+			['POST', '/api/v1/no-such-route', {}, 404],
+			['POST', '/api/v1/lots', { authorization: `Bearer ${adminToken}` }, 413]
+		] as const) {
+			expect((await send(method, path, big, headers)).status, `${method} ${path}`).toBe(status);
+			// the same connection answers the next request
+			const next = await send('GET', '/api/v1/me');
+			expect(next.status).toBe(401);
+			expect(next.socket).toBe(first.socket);
+		}
+	} finally {
+		agent.destroy();
+	}
 });

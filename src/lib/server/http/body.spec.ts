@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { readJson } from './api.ts';
-import { DRAIN_MAX_BYTES, readLimitedBody } from './body.ts';
+import { DRAIN_MAX_BYTES, discardUnreadBody, readLimitedBody } from './body.ts';
 
 /** A body sent without a length (as a chunked upload arrives): `chunks` pieces of `size` bytes, counting what was read and whether it was cancelled. */
 function chunkedRequest(chunks: number, size: number, type = 'image/jpeg') {
@@ -50,5 +50,37 @@ describe('reading a bounded body', () => {
 		request.headers.set('content-length', '999999');
 		await expect(readLimitedBody(request, 10_000)).rejects.toMatchObject({ status: 413 });
 		expect(seen.pulled).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('a body nobody read', () => {
+	const settled = () => new Promise((r) => setTimeout(r, 20));
+
+	test('is read to its end and thrown away, not cancelled', async () => {
+		const { request, seen } = chunkedRequest(30, 4096);
+		discardUnreadBody(request);
+		await settled();
+		expect(seen).toEqual({ pulled: 30, cancelled: false });
+	});
+
+	test('one already read, or being read, is left alone', async () => {
+		const { request, seen } = chunkedRequest(3, 10);
+		await request.arrayBuffer();
+		expect(() => discardUnreadBody(request)).not.toThrow();
+		const reading = chunkedRequest(3, 10);
+		const reader = reading.request.body!.getReader();
+		discardUnreadBody(reading.request);
+		await settled();
+		expect(reading.seen.pulled).toBeLessThanOrEqual(1);
+		reader.releaseLock();
+		expect(seen.cancelled).toBe(false);
+	});
+
+	test('past the drain limit the client is cut off', async () => {
+		const chunk = 1024 * 1024;
+		const { request, seen } = chunkedRequest(DRAIN_MAX_BYTES / chunk + 50, chunk);
+		discardUnreadBody(request);
+		for (let i = 0; i < 100 && !seen.cancelled; i++) await settled();
+		expect(seen.cancelled).toBe(true);
 	});
 });

@@ -62,6 +62,17 @@ export async function readBounded(request: Request, maxBytes: number, tooLarge: 
 	return out;
 }
 
+/**
+ * Reads and throws away what is left of a body nobody read (an answer given before or instead of
+ * reading it: 401, 403, 404, a declared length over the limit), in the background. adapter-node
+ * starts reading every body at once and pauses it when its buffer fills; left so, the keep-alive
+ * connection is dead and the client's next request on it gets a connection reset. Past
+ * {@link DRAIN_MAX_BYTES} the connection is cut instead.
+ */
+export function discardUnreadBody(request: Request): void {
+	if (request.body && !request.bodyUsed && !request.body.locked) void drain(request.body.getReader());
+}
+
 async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
 	let drained = 0;
 	try {
