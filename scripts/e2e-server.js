@@ -6,7 +6,7 @@
  * the database and the data folder when stopped.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +43,15 @@ const stateFile = join(stateDir, `${port}.json`);
 const save = () => writeFileSync(stateFile, JSON.stringify(state, null, 2));
 save();
 
-const child = spawn(process.execPath, [join(root, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+// everything the server writes is also kept in DATA_DIR/server.log: the log tests read it
+const logFile = createWriteStream(join(dataDir, 'server.log'));
+const child = spawn(process.execPath, [join(root, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+child.stderr.on('data', (chunk) => {
+	logFile.write(chunk);
+	process.stderr.write(chunk);
+});
 child.stdout.on('data', (chunk) => {
+	logFile.write(chunk);
 	const text = String(chunk);
 	const link = text.match(/https?:\/\/\S+\/setup\/[a-z2-7]+/);
 	if (link) {
