@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createUser } from '../support.ts';
+import { bearer, createUser, tokenFor } from '../support.ts';
 import { screenshots, seed, signIn } from '../admin-support.ts';
 
 test.beforeAll(async ({ request, baseURL }) => {
@@ -23,8 +23,12 @@ test('hotlist: a CSV with bad rows names their lines and imports nothing; a clea
 	await screenshots(page, 'admin-hotlist');
 });
 
-test('tariffs: the calculator prices the plan as edited', async ({ page, baseURL }) => {
-	await signIn(page, createUser(baseURL, 'admin'));
+test('tariffs: the calculator prices the plan as edited', async ({ page, request, baseURL }) => {
+	const admin = createUser(baseURL, 'admin');
+	// a lot with the longest name allowed is in the lot picker too: the page still fits a phone
+	const longName = `Long ${Date.now()} ${'n'.repeat(100)}`.slice(0, 100);
+	expect((await request.post('/api/v1/lots', { headers: bearer(await tokenFor(request, admin)), data: { name: longName, capacity: { car: 5 } } })).status()).toBe(201);
+	await signIn(page, admin);
 	await page.goto('/admin/tariffs');
 	await page.getByLabel('Lot').selectOption({ label: 'E2E Mall' });
 	await page.getByRole('button', { name: 'Show' }).click();
