@@ -61,6 +61,8 @@ export default defineConfig({
 	projects: [
 		{ name: 'api-sqlite', testDir: 'tests/e2e/api', use: { baseURL: url(PORTS.sqlite) } },
 		...(haveMariadb ? [{ name: 'api-mysql', testDir: 'tests/e2e/api', use: { baseURL: url(PORTS.mysql) } }] : []),
+		// scale-out and faults: suites that start (and stop, and cut off) app instances of their own
+		...(haveMariadb ? [{ name: 'ops', testDir: 'tests/e2e/ops', timeout: 180_000 }] : []),
 		...(haveChromium
 			? [
 					{ name: 'pages', testDir: 'tests/e2e/pages', use: { ...browser, baseURL: url(PORTS.sqlite) } },
