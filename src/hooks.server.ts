@@ -189,12 +189,15 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	h.set('referrer-policy', 'strict-origin-when-cross-origin');
 	h.set('x-frame-options', 'DENY');
 	h.set('cross-origin-opener-policy', 'same-origin');
+	// with COOP: cross-origin isolated, so the plate reader's WASM runs threads (SharedArrayBuffer);
+	// credentialless, not require-corp: S3's presigned photos load without a CORP header S3 can't send
+	h.set('cross-origin-embedder-policy', 'credentialless');
 	h.set('permissions-policy', 'camera=(self), geolocation=(self), microphone=(), payment=()');
 	if (event.url.protocol === 'https:') h.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	return response;
 };
 
-export const handle = sequence(securityHeaders, requestId, databaseAway, apiFailures, csrf, context, authenticate, authorize, rateLimit);
+export const handle = sequence(unreadBodies, securityHeaders, requestId, databaseAway, apiFailures, csrf, context, authenticate, authorize, rateLimit);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = event.locals.requestId;

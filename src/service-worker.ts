@@ -3,8 +3,11 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 /**
- * The PWA's service worker (Workbox):
- * - the app shell (kit's `build` and `files`, the offline page) precached at install;
+ * The PWA's service worker (Workbox routing):
+ * - the app shell precached at install: the files the offline routes load (`/_app/pwa-shell.json`,
+ *   written by the build from its import graph: layout, /, /login, /patrol, /gate, /offline), the
+ *   static files and the offline page; other pages' code (admin, chart.js) is kept when first
+ *   loaded, never fetched ahead;
  * - the plate worker's big files (models, ORT WASM, OpenCV.js) kept out of that precache, in a
  *   runtime cache named after their version (`/lpr/manifest.json`), warmed after install with
  *   progress reported to the page, served cache-first;
@@ -13,21 +16,74 @@
  * A new version waits until the page asks it to take over (the page's update prompt).
  */
 import { build, files, version } from '$service-worker';
-import { cleanupOutdatedCaches, precacheAndRoute, matchPrecache } from 'workbox-precaching';
 import { registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst, NetworkOnly } from 'workbox-strategies';
 import { syncOutbox } from '$lib/client/sync';
 import { openIdbOutbox } from '$lib/client/outbox-idb';
-import { isLprChunk, LPR_CACHE_PREFIX, type WarmMessage } from '$lib/client/sw-protocol';
+import { CODE_CACHE, isLprChunk, LPR_CACHE_PREFIX, PAGES_CACHE, SHELL_CACHE_PREFIX, type WarmMessage } from '$lib/client/sw-protocol';
 
 declare const self: ServiceWorkerGlobalScope;
 
 const OFFLINE_URL = '/offline';
-const PAGES_CACHE = 'spms-pages';
+const SHELL_CACHE = `${SHELL_CACHE_PREFIX}${version}`;
+const SHELL_LIST = '/_app/pwa-shell.json';
+const code = new Set(build.filter((url) => !isLprChunk(url)));
+const statics = new Set(files);
 
-const shell = [...build, ...files].filter((url) => !isLprChunk(url));
-precacheAndRoute([...shell.map((url) => ({ url, revision: build.includes(url) ? null : version })), { url: OFFLINE_URL, revision: version }]);
-cleanupOutdatedCaches();
+/**
+ * What to precache: the build's shell list when it belongs to this build (every file in it is one
+ * of ours), else everything the build made.
+ */
+async function shellList(): Promise<string[]> {
+	let list = [...code];
+	try {
+		const res = await fetch(SHELL_LIST, { cache: 'no-store' });
+		const listed = res.ok ? ((await res.json()) as { files?: unknown }).files : null;
+		const shell = Array.isArray(listed) ? listed.filter((url) => typeof url !== 'string' || !isLprChunk(url)) : [];
+		if (shell.length > 0 && shell.every((url) => typeof url === 'string' && code.has(url))) list = shell as string[];
+	} catch {
+		// no list: the whole build
+	}
+	return [...list, ...files, OFFLINE_URL];
+}
+
+async function fetchOk(url: string): Promise<Response> {
+	const res = await fetch(url, { cache: 'no-cache', credentials: 'same-origin' });
+	if (!res.ok || res.redirected) throw new Error(`precache ${url}: ${res.status}`);
+	return res;
+}
+
+async function precacheShell(): Promise<void> {
+	const cache = await caches.open(SHELL_CACHE);
+	await Promise.all(
+		(await shellList()).map(async (url) => {
+			// a content-hashed file an earlier version holds is the same file: not fetched again
+			const held = url.startsWith('/_app/immutable/') ? await caches.match(url) : undefined;
+			await cache.put(url, held ?? (await fetchOk(url)));
+		})
+	);
+}
+
+/** Drops earlier versions' shells (and Workbox's precache of versions before this scheme), and code no longer built. */
+async function dropOldCode(): Promise<void> {
+	for (const name of await caches.keys()) {
+		if ((name.startsWith(SHELL_CACHE_PREFIX) && name !== SHELL_CACHE) || name.startsWith('workbox-precache')) await caches.delete(name);
+	}
+	const kept = await caches.open(CODE_CACHE);
+	for (const req of await kept.keys()) if (!code.has(new URL(req.url).pathname)) await kept.delete(req);
+}
+
+// the shell and every other built file: cache-first (their names carry their content hash)
+registerRoute(
+	({ url, request }) => url.origin === self.location.origin && request.method === 'GET' && (code.has(url.pathname) || statics.has(url.pathname)),
+	async ({ request, url }) => {
+		const hit = (await (await caches.open(SHELL_CACHE)).match(url.pathname)) ?? (await (await caches.open(CODE_CACHE)).match(url.pathname));
+		if (hit) return hit;
+		const res = await fetch(request);
+		if (res.ok && code.has(url.pathname)) await (await caches.open(CODE_CACHE)).put(url.pathname, res.clone());
+		return res;
+	}
+);
 
 // ---- the plate worker's files ----------------------------------------------------------------
 
@@ -116,10 +172,21 @@ registerRoute(
 	({ url, request }) => url.origin === self.location.origin && request.method === 'GET' && (url.pathname.startsWith('/lpr/') ? url.pathname !== '/lpr/manifest.json' : isLprChunk(url.pathname)),
 	async ({ request, url }) => {
 		const hit = await caches.match(url.pathname);
-		if (hit) return hit;
-		return fetch(request);
+		return isolable(hit ?? (await fetch(request)));
 	}
 );
+
+/**
+ * The page is cross-origin isolated (COEP) for ORT's threads: its workers' scripts must say COEP
+ * too, or the browser refuses them. Files cached before the server said so get it here.
+ */
+function isolable(res: Response): Response {
+	const type = res.headers.get('content-type') ?? '';
+	if (!res.ok || !/javascript/.test(type) || res.headers.has('cross-origin-embedder-policy')) return res;
+	const headers = new Headers(res.headers);
+	headers.set('cross-origin-embedder-policy', 'credentialless');
+	return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
 
 // ---- pages and the API -------------------------------------------------------------------------
 
@@ -139,7 +206,7 @@ const pages = new NetworkFirst({
 registerRoute(({ request }) => request.mode === 'navigate', pages);
 
 setCatchHandler(async ({ request }) => {
-	if (request.destination === 'document') return (await matchPrecache(OFFLINE_URL)) ?? Response.error();
+	if (request.destination === 'document') return (await (await caches.open(SHELL_CACHE)).match(OFFLINE_URL)) ?? Response.error();
 	return Response.error();
 });
 
@@ -151,19 +218,22 @@ async function keepPage(path: string): Promise<void> {
 
 // ---- life cycle and messages --------------------------------------------------------------------
 
-self.addEventListener('install', () => {
+self.addEventListener('install', (event) => {
 	// the first install takes over at once; an update waits for the page's prompt
 	if (!self.registration.active) void self.skipWaiting();
+	event.waitUntil(precacheShell());
 });
 
 self.addEventListener('activate', (event) => {
-	event.waitUntil(self.clients.claim());
+	event.waitUntil(Promise.all([self.clients.claim(), dropOldCode()]));
 	void warm().catch(() => {});
 });
 
 self.addEventListener('message', (event) => {
 	const data = event.data as { type?: string; page?: string } | null;
 	if (data?.type === 'skip-waiting') void self.skipWaiting();
+	// which version this is (the update prompt's test asks)
+	if (data?.type === 'version') event.ports[0]?.postMessage({ type: 'version', version });
 	if (data?.type === 'lpr-warm') {
 		const port = event.ports[0];
 		if (port) listeners.add(port);
@@ -183,8 +253,16 @@ self.addEventListener('message', (event) => {
 	}
 });
 
-// Background Sync: the outbox is sent even when the app is closed (Chromium).
+// Background Sync: the outbox is sent even when the app is closed (Chromium). Items left (no
+// network, the server away) fail the event, so the browser tries again later.
 self.addEventListener('sync', (event) => {
 	const e = event as ExtendableEvent & { tag: string };
-	if (e.tag === 'outbox') e.waitUntil(openIdbOutbox().then((store) => syncOutbox(store, { fetch: (...a) => fetch(...a) })));
+	if (e.tag !== 'outbox') return;
+	e.waitUntil(
+		openIdbOutbox()
+			.then((store) => syncOutbox(store, { fetch: (...a) => fetch(...a) }))
+			.then((report) => {
+				if (report.left > 0 && report.stopped !== 'signed_out') throw new Error(`outbox: ${report.left} left (${report.stopped ?? 'unsent'})`);
+			})
+	);
 });

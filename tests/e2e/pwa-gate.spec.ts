@@ -118,6 +118,10 @@ test('the tablet watches the relay, reads plates, settles a held car; a stalled 
 	// the held car: the attendant types the plate, is told what is due, takes cash, opens
 	const hold = page.getByTestId('hold');
 	await expect(hold).toHaveCount(1, { timeout: 10_000 });
+	// the tablet is cross-origin isolated (COEP: the worker's ORT threads), and the stream above and
+	// the capture's photo still load under it
+	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+	await expect.poll(() => hold.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 	await hold.getByTestId('hold-plate').fill(plate);
 	await hold.getByTestId('open').click();
 	await expect(hold.getByTestId('hold-message')).toHaveText('Take the payment, then open.');

@@ -3,8 +3,9 @@
  * holds the models, and an app that loads and reads plates offline after one visit.
  */
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { account, FIXTURES, makeLot, setNetwork, signIn, waitReady } from './pwa-support.ts';
+import { account, FIXTURES, makeLot, setNetwork, waitReady } from './pwa-support.ts';
 
 test('the manifest is installable: name, standalone, start URL in scope, real PNG icons incl. a maskable one', async ({ request }) => {
 	const res = await request.get('/manifest.webmanifest');
@@ -31,11 +32,24 @@ test('models are served with their sizes and a content version', async ({ reques
 	const m = await (await request.get('/lpr/manifest.json')).json();
 	expect(m.version).toMatch(/^[0-9a-f]{16}$/);
 	const names: string[] = m.files.map((f: { url: string }) => f.url).sort();
-	// the models, ORT's WASM, and the built plate worker (OpenCV.js inside)
-	expect(names.filter((n) => n.startsWith('/lpr/'))).toEqual(['/lpr/detector.json', '/lpr/detector.onnx', '/lpr/ort-wasm-simd-threaded.mjs', '/lpr/ort-wasm-simd-threaded.wasm', '/lpr/reader.json', '/lpr/reader.onnx']);
-	expect(names.filter((n) => n.startsWith('/_app/immutable/workers/')).length).toBeGreaterThan(0);
+	// the models, ORT's WASM (gzip at rest) and its glue, and the built plate worker (OpenCV.js inside)
+	const workers = names.filter((n) => /^\/lpr\/worker-[\w-]+\.js$/.test(n));
+	expect(names.filter((n) => !workers.includes(n))).toEqual(['/lpr/detector.json', '/lpr/detector.onnx', '/lpr/ort-wasm-simd-threaded.mjs', '/lpr/ort-wasm-simd-threaded.wasm.gz', '/lpr/reader.json', '/lpr/reader.onnx']);
+	expect(workers.length).toBeGreaterThan(0);
+	// the worker bundle comes with COEP (a worker of the isolated page needs it) and compressed
+	const bundle = await request.get(workers[0]!, { headers: { 'accept-encoding': 'br' } });
+	expect(bundle.headers()).toMatchObject({ 'content-type': 'text/javascript', 'cross-origin-embedder-policy': 'credentialless', 'content-encoding': 'br' });
+	expect((await bundle.body()).length).toBe(m.files.find((f: { url: string }) => f.url === workers[0]).bytes);
+	expect((await request.get('/lpr/worker-..%2F..%2Fhandler.js')).status()).toBe(404);
+	const gz = await request.get('/lpr/ort-wasm-simd-threaded.wasm.gz');
+	expect(gz.headers()['content-type']).toBe('application/gzip');
+	const listed = m.files.find((f: { url: string }) => f.url.endsWith('.wasm.gz'));
+	expect((await gz.body()).length).toBe(listed.bytes);
+	// the raw file (for a page of an older version still open) is the gzip's content
 	const wasm = await request.get('/lpr/ort-wasm-simd-threaded.wasm');
 	expect(wasm.headers()['content-type']).toBe('application/wasm');
+	expect(gunzipSync(await gz.body()).equals(await wasm.body())).toBe(true);
+	expect(listed.bytes, 'gzip well under the 14 MB WASM').toBeLessThan((await wasm.body()).length / 3);
 	expect((await request.get('/lpr/../package.json')).status()).toBe(404);
 	expect((await request.get('/lpr/secret.txt')).status()).toBe(404);
 });
@@ -44,30 +58,50 @@ test('after one visit: service worker active, models cached with progress, app a
 	const admin = await account(request, baseURL, 'admin');
 	const patrol = await account(request, baseURL, 'patrol');
 	await makeLot(request, admin, `Install ${Date.now()}`);
-	await signIn(page, patrol);
-	// the progress bar counts bytes while the models download
-	const seen: Array<[number, number]> = [];
-	const bar = page.getByTestId('model-progress');
-	for (let t = 0; t < 1200 && (await page.getByTestId('model-state').count()) > 0; t++) {
-		const v = await bar.evaluate((el: HTMLProgressElement) => [el.value, el.max] as [number, number]).catch(() => null);
-		if (v) seen.push(v);
-		await page.waitForTimeout(100);
-	}
+	// every value the progress bar shows while the models download (each progress message renders)
+	await page.addInitScript(() => {
+		const seen: Array<[number, number]> = ((window as unknown as { progressSeen: Array<[number, number]> }).progressSeen = []);
+		new MutationObserver((records) => {
+			for (const r of records) {
+				const el = r.target as HTMLElement;
+				if (el.dataset.testid === 'model-progress') seen.push([Number(el.dataset.loaded), Number(el.dataset.total)]);
+			}
+		}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-loaded'] });
+	});
+	// signed in over HTTP, so that /patrol is the first page: the service worker installs there
+	// and its download is the one the page watches (after a sign-in page it may be done already)
+	const login = await context.request.post('/login', { form: { email: patrol.email, password: patrol.password }, headers: { accept: 'text/html' }, maxRedirects: 0 });
+	expect(login.status()).toBe(303);
+	await page.goto('/patrol');
 	await waitReady(page);
+	const seen = await page.evaluate(() => (window as unknown as { progressSeen: Array<[number, number]> }).progressSeen);
 	const total = Math.max(...seen.map(([, max]) => max));
-	expect(total, 'bytes of models, WASM and the worker bundle').toBeGreaterThan(20 * 2 ** 20);
+	const manifest = await (await request.get('/lpr/manifest.json')).json();
+	expect(total, 'bytes of models, WASM and the worker bundle').toBe(manifest.files.reduce((n: number, f: { bytes: number }) => n + f.bytes, 0));
 	expect(seen.some(([v, max]) => max === total && v > 0 && v < total), `partial progress seen: ${JSON.stringify(seen.slice(0, 20))}`).toBe(true);
 	const sw = await page.evaluate(async () => {
 		const reg = await navigator.serviceWorker.ready;
 		const names = await caches.keys();
-		const lpr = names.find((n) => n.startsWith('spms-lpr-'));
-		const files = lpr ? (await (await caches.open(lpr)).keys()).map((r) => new URL(r.url).pathname).sort() : [];
-		return { state: reg.active?.state, scope: reg.scope, names, files, persisted: await navigator.storage.persisted() };
+		const keys = async (name: string | undefined) => (name ? (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname).sort() : []);
+		return {
+			state: reg.active?.state,
+			scope: reg.scope,
+			names,
+			files: await keys(names.find((n) => n.startsWith('spms-lpr-'))),
+			shell: await keys(names.find((n) => n.startsWith('spms-shell-'))),
+			persisted: await navigator.storage.persisted()
+		};
 	});
 	expect(sw.state).toBe('activated');
-	expect(sw.names.some((n) => n.startsWith('workbox-precache'))).toBe(true);
-	expect(sw.files).toEqual(expect.arrayContaining(['/lpr/detector.onnx', '/lpr/reader.onnx', '/lpr/ort-wasm-simd-threaded.wasm', '/lpr/manifest.json']));
-	expect(sw.files.some((f) => f.startsWith('/_app/immutable/workers/'))).toBe(true);
+	expect(sw.files).toEqual(expect.arrayContaining(['/lpr/detector.onnx', '/lpr/reader.onnx', '/lpr/ort-wasm-simd-threaded.wasm.gz', '/lpr/manifest.json']));
+	expect(sw.files.some((f) => f.startsWith('/lpr/worker-'))).toBe(true);
+	// the precache is the build's shell list (the offline routes' files), no more: not the admin pages, chart.js
+	const shellList: string[] = (await (await request.get('/_app/pwa-shell.json')).json()).files;
+	expect(shellList.some((f) => f.startsWith('/_app/immutable/entry/'))).toBe(true);
+	expect(sw.shell.filter((f) => f.startsWith('/_app/'))).toEqual([...shellList].sort());
+	expect(sw.shell).toEqual(expect.arrayContaining(['/offline', '/manifest.webmanifest']));
+	// the scanner's page is cross-origin isolated: ORT runs threads in the worker
+	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
 	await setNetwork(context, false);
 	await page.reload();

@@ -1,7 +1,8 @@
 /**
  * The page's side of in-browser plate reading: getting the models into the service worker's
  * cache (with byte progress), starting the plate Web Worker on them, and a loop that hands it
- * frames as transferred ImageBitmaps, one or two in flight, voting across frames with
+ * frames as transferred ImageBitmaps, one or two in flight, running the detector on some frames
+ * and only the reader on the others ({@link PlateTracker}), voting across frames with
  * {@link PlateConsensus}.
  */
 import { PlateConsensus, type ConsensusUpdate } from '../lpr/consensus.ts';
@@ -9,7 +10,9 @@ import type { PlateRead } from '../lpr/pipeline.ts';
 import type { ReadyResponse } from '../lpr/protocol.ts';
 import { LprWorkerClient } from '../lpr/worker-client.ts';
 import type { CountryOption } from '../lpr/plate-format.ts';
+import workerUrl from '../lpr/worker.ts?worker&url';
 import type { WarmMessage } from './sw-protocol.ts';
+import { PlateTracker } from './tracker.ts';
 
 export interface Progress {
 	loaded: number;
@@ -47,13 +50,19 @@ export async function ensureModels(onProgress: (p: Progress) => void, page?: str
 	return ok;
 }
 
-/** Starts the plate worker on the models under `/lpr/`. */
+/**
+ * Starts the plate worker on the models under `/lpr/`; ORT runs threads when the page is
+ * cross-origin isolated (`ready.threads`).
+ */
 export async function startPlateReader(): Promise<{ lpr: LprWorkerClient; ready: ReadyResponse }> {
-	const lpr = new LprWorkerClient(new Worker(new URL('../lpr/worker.ts', import.meta.url), { type: 'module' }));
+	// the server's copy under /lpr/ (`lpr-assets.ts`): it sends the COEP a worker of an isolated
+	// page needs, the static file doesn't; the dev server sends it for its own (vite.config.ts)
+	const url = import.meta.env.DEV ? workerUrl : `/lpr/${workerUrl.slice(workerUrl.lastIndexOf('/') + 1)}`;
+	const lpr = new LprWorkerClient(new Worker(url, { type: 'module' }));
 	const ready = await lpr.init({
 		detector: { model: '/lpr/detector.onnx', contract: '/lpr/detector.json' },
 		reader: { model: '/lpr/reader.onnx', contract: '/lpr/reader.json' },
-		wasmPaths: { mjs: '/lpr/ort-wasm-simd-threaded.mjs', wasm: '/lpr/ort-wasm-simd-threaded.wasm' }
+		wasmPaths: { mjs: '/lpr/ort-wasm-simd-threaded.mjs', wasm: '/lpr/ort-wasm-simd-threaded.wasm.gz' }
 	});
 	return { lpr, ready };
 }
@@ -72,6 +81,10 @@ export interface LoopFrame {
 	update: ConsensusUpdate;
 	/** frames read per second over the last two seconds */
 	fps: number;
+	/** of those, the frames the detector ran on, per second */
+	detectorFps: number;
+	/** whether this frame only read the tracked plates */
+	tracked: boolean;
 	ms: number;
 }
 
@@ -81,9 +94,10 @@ export interface LoopFrame {
  */
 export class FrameLoop {
 	readonly consensus = new PlateConsensus();
+	readonly tracker = new PlateTracker();
 	#running = false;
 	#inFlight = 0;
-	#times: number[] = [];
+	#times: Array<{ at: number; detected: boolean }> = [];
 	readonly #lpr: LprWorkerClient;
 	readonly #grab: () => Promise<ImageBitmap | null>;
 	readonly #onFrame: (f: LoopFrame) => void;
@@ -105,6 +119,7 @@ export class FrameLoop {
 	start(maxInFlight = 2): void {
 		if (this.#running) return;
 		this.#running = true;
+		this.tracker.reset();
 		for (let i = 0; i < maxInFlight; i++) void this.#pump();
 	}
 
@@ -130,13 +145,17 @@ export class FrameLoop {
 			}
 			this.#inFlight++;
 			try {
-				const result = await this.#lpr.read(bitmap, { country: this.country });
+				const track = this.tracker.next();
+				const result = await this.#lpr.read(bitmap, { country: this.country }, false, track ?? undefined);
+				this.tracker.update(result.plates, track !== null);
 				const now = performance.now();
-				this.#times.push(now);
-				while (this.#times.length && now - this.#times[0]! > 2000) this.#times.shift();
-				const fps = this.#times.length > 1 ? ((this.#times.length - 1) * 1000) / (now - this.#times[0]!) : 0;
+				this.#times.push({ at: now, detected: track === null });
+				while (this.#times.length && now - this.#times[0]!.at > 2000) this.#times.shift();
+				const span = now - this.#times[0]!.at;
+				const fps = this.#times.length > 1 ? ((this.#times.length - 1) * 1000) / span : 0;
+				const detectorFps = this.#times.length > 1 ? (this.#times.slice(1).filter((t) => t.detected).length * 1000) / span : 0;
 				const update = this.consensus.update(now, result.plates);
-				this.#onFrame({ plates: result.plates, width: result.width, height: result.height, update, fps, ms: result.ms });
+				this.#onFrame({ plates: result.plates, width: result.width, height: result.height, update, fps, detectorFps, tracked: track !== null, ms: result.ms });
 			} catch (error) {
 				this.#onError(error as Error);
 				await new Promise((r) => setTimeout(r, 200));

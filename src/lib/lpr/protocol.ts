@@ -4,6 +4,7 @@
  * `id`: `ready`, `result`, `disposed`, or `error`. Frames and model bytes are transferred, not
  * copied. See `src/lib/lpr/README.md` for a walk-through.
  */
+import type { Box, Quad } from './geometry.ts';
 import type { ReadOptions, PlateRead } from './pipeline.ts';
 
 /** Bumped when a message changes shape; `ready` reports it so a stale cached worker is noticed. */
@@ -24,7 +25,10 @@ export interface InitRequest {
 	readonly id: number;
 	readonly detector: ModelSource;
 	readonly reader: ModelSource;
-	/** Prefix URL (ending in `/`) or the two file URLs of `ort-wasm-simd-threaded.{mjs,wasm}`. */
+	/**
+	 * Prefix URL (ending in `/`) or the two file URLs of `ort-wasm-simd-threaded.{mjs,wasm}`; a
+	 * `wasm` URL ending in `.gz` is a gzip of the WASM, inflated by the worker.
+	 */
 	readonly wasmPaths?: WasmPaths;
 	/** ORT threads; default: 1, or min(4, cores) when the page is `crossOriginIsolated`. */
 	readonly numThreads?: number;
@@ -39,6 +43,18 @@ export interface ReadRequest {
 	readonly id: number;
 	readonly frame: ImageBitmap | ImageData;
 	readonly options?: ReadOptions;
+	/**
+	 * Plates of an earlier frame to read again where they were, without the detector (video
+	 * frames between two detections): each is read in its corners and keeps its box and score.
+	 */
+	readonly track?: readonly TrackedPlate[];
+}
+
+/** Where a plate was found: a {@link PlateRead}'s box, corners and detector score. */
+export interface TrackedPlate {
+	readonly box: Box;
+	readonly corners: Quad;
+	readonly detectorScore: number;
 }
 
 /** Release the models; the worker may then be terminated. */

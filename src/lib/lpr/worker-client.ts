@@ -4,7 +4,7 @@
  * faster than the worker reads them.
  */
 import type { PlateRead, ReadOptions } from './pipeline.ts';
-import type { InitRequest, LprRequest, LprResponse, ReadyResponse, ResultResponse } from './protocol.ts';
+import type { InitRequest, LprRequest, LprResponse, ReadyResponse, ResultResponse, TrackedPlate } from './protocol.ts';
 
 /** The minimal Worker surface used (a real `Worker`, or a stand-in in tests). */
 export interface WorkerLike {
@@ -67,14 +67,21 @@ export class LprWorkerClient {
 
 	/**
 	 * Reads one frame. An ImageBitmap is transferred and closed by the worker; an ImageData is
-	 * copied unless `transferImageData` is set (then its buffer is detached here).
+	 * copied unless `transferImageData` is set (then its buffer is detached here). With `track`
+	 * (plates of an earlier frame), only the reader runs, in their corners.
 	 */
-	async read(frame: ImageBitmap | ImageData, options?: ReadOptions, transferImageData = false): Promise<ResultResponse> {
+	async read(frame: ImageBitmap | ImageData, options?: ReadOptions, transferImageData = false, track?: readonly TrackedPlate[]): Promise<ResultResponse> {
 		const transfer: Transferable[] =
 			typeof ImageBitmap !== 'undefined' && frame instanceof ImageBitmap ? [frame] : transferImageData ? [(frame as ImageData).data.buffer as ArrayBuffer] : [];
 		this.#reads++;
 		try {
-			const request: LprRequest = options === undefined ? { type: 'read', id: this.#nextId++, frame } : { type: 'read', id: this.#nextId++, frame, options };
+			const request: LprRequest = {
+				type: 'read',
+				id: this.#nextId++,
+				frame,
+				...(options === undefined ? {} : { options }),
+				...(track?.length ? { track: track.map(({ box, corners, detectorScore }) => ({ box, corners, detectorScore })) } : {})
+			};
 			return (await this.#send(request, transfer)) as ResultResponse;
 		} finally {
 			this.#reads--;

@@ -24,7 +24,7 @@ function host(options: { fetchable?: Record<string, unknown> } = {}) {
 		post: (m) => posted.push(m),
 		now: () => (clock += 5)
 	});
-	return { handle, posted };
+	return { handle, posted, calls: rt.calls };
 }
 
 const init = (id: number): LprRequest => ({
@@ -46,6 +46,23 @@ describe('createWorkerHost', () => {
 		]);
 		expect(posted[0]).toMatchObject({ protocol: 1, detectorVersion: 'test', readerVersion: 'test', threads: 1, loadMs: 5 });
 		expect(posted[1]).toMatchObject({ width: 1280, height: 720, ms: 5, plates: [{ text: 'KA01AB1234', country: 'in' }] });
+	});
+
+	test('a read with tracked plates runs only the reader, in their corners, and keeps their box and score', async () => {
+		const { handle, posted, calls } = host();
+		await handle(init(1));
+		await handle({ type: 'read', id: 2, frame, options: { country: 'in' } });
+		const found = posted[1]?.type === 'result' ? posted[1].plates : [];
+		expect(found.map((p) => p.text)).toEqual(['KA01AB1234']);
+		const track = found.map(({ box, corners, detectorScore }) => ({ box, corners, detectorScore }));
+		calls.length = 0;
+		await handle({ type: 'read', id: 3, frame, options: { country: 'in' }, track });
+		expect(calls.map((c) => c.model)).toEqual(['reader']);
+		expect(posted[2]).toMatchObject({ type: 'result', id: 3, plates: [{ text: 'KA01AB1234', country: 'in', box: track[0]!.box, corners: track[0]!.corners, detectorScore: track[0]!.detectorScore }] });
+		// an empty track is an ordinary read
+		calls.length = 0;
+		await handle({ type: 'read', id: 4, frame, track: [] });
+		expect(calls.map((c) => c.model)).toEqual(['detector', 'reader']);
 	});
 
 	test('models and contracts may be given by URL', async () => {

@@ -10,17 +10,25 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip, constants as zlib } from 'node:zlib';
 import { notFound } from '../http/errors.ts';
 
 const ROOT = process.cwd();
 
-/** URL name → file and type. Nothing outside this list is served. */
-const FILES: Record<string, { path: string; type: string }> = {
+/**
+ * URL name → file and type. Nothing outside this list is served. `gzip`: served as a gzip of the
+ * file, made once per file version (the worker inflates it). `unlisted`: served, not in the
+ * manifest (for pages of an older version still open).
+ */
+const FILES: Record<string, { path: string; type: string; gzip?: true; unlisted?: true }> = {
 	'detector.onnx': { path: 'models/detector.onnx', type: 'application/octet-stream' },
 	'detector.json': { path: 'models/detector.json', type: 'application/json' },
 	'reader.onnx': { path: 'models/reader.onnx', type: 'application/octet-stream' },
 	'reader.json': { path: 'models/reader.json', type: 'application/json' },
-	'ort-wasm-simd-threaded.wasm': { path: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', type: 'application/wasm' },
+	// ORT's WASM gzip at rest: 3.7 of 14.2 MB to download and to keep in the phone's cache
+	'ort-wasm-simd-threaded.wasm.gz': { path: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', type: 'application/gzip', gzip: true },
+	'ort-wasm-simd-threaded.wasm': { path: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', type: 'application/wasm', unlisted: true },
 	'ort-wasm-simd-threaded.mjs': { path: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs', type: 'text/javascript' }
 };
 
@@ -30,31 +38,42 @@ export interface LprManifest {
 	files: Array<{ url: string; bytes: number; sha256: string }>;
 }
 
-const hashes = new Map<string, { key: string; sha256: string }>();
+const hashes = new Map<string, { key: string; sha256: string; bytes: number; gzipped: Buffer | null }>();
 
-async function fileInfo(name: string): Promise<{ bytes: number; sha256: string; mtimeMs: number }> {
-	const file = resolve(ROOT, FILES[name]!.path);
+async function fileInfo(name: string): Promise<{ bytes: number; sha256: string; mtimeMs: number; gzipped: Buffer | null }> {
+	const entry = FILES[name]!;
+	const file = resolve(ROOT, entry.path);
 	const s = await stat(file);
 	const key = `${s.size}:${s.mtimeMs}`;
 	let cached = hashes.get(name);
 	if (cached?.key !== key) {
-		cached = { key, sha256: createHash('sha256').update(await readFile(file)).digest('hex') };
+		const raw = await readFile(file);
+		if (entry.gzip) {
+			const gzipped = await promisify(gzip)(raw, { level: zlib.Z_BEST_COMPRESSION });
+			cached = { key, sha256: createHash('sha256').update(gzipped).digest('hex'), bytes: gzipped.length, gzipped };
+		} else cached = { key, sha256: createHash('sha256').update(raw).digest('hex'), bytes: s.size, gzipped: null };
 		hashes.set(name, cached);
 	}
-	return { bytes: s.size, sha256: cached.sha256, mtimeMs: s.mtimeMs };
+	return { bytes: cached.bytes, sha256: cached.sha256, mtimeMs: s.mtimeMs, gzipped: cached.gzipped };
 }
 
-/** The built plate worker and its chunks (OpenCV.js): content-hashed names, served by the app. */
+/**
+ * The built plate worker and its chunks (OpenCV.js): content-hashed names, served here as
+ * `/lpr/<name>` rather than by the static files, so that they get the app's headers: a worker of a
+ * cross-origin isolated page must send COEP itself (and its own CSP, none: OpenCV.js evaluates
+ * strings, which the pages' CSP forbids and a worker made from a blob would inherit).
+ */
 const WORKERS = 'build/client/_app/immutable/workers';
+const WORKER_NAME = /^[\w-]+\.js$/;
 
 async function workerBundle(): Promise<Array<{ url: string; bytes: number; sha256: string }>> {
 	const dir = resolve(ROOT, WORKERS);
-	const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+	const names = await readdir(dir).catch(() => [] as string[]);
 	const out = [];
-	for (const name of names.filter((n) => n.endsWith('.js')).sort()) {
+	for (const name of names.filter((n) => WORKER_NAME.test(n)).sort()) {
 		const s = await stat(resolve(dir, name));
 		// the file name carries the content hash
-		out.push({ url: `/_app/immutable/workers/${name.split('\\').join('/')}`, bytes: s.size, sha256: name });
+		out.push({ url: `/lpr/${name}`, bytes: s.size, sha256: name });
 	}
 	return out;
 }
@@ -65,7 +84,7 @@ async function workerBundle(): Promise<Array<{ url: string; bytes: number; sha25
  */
 export async function lprManifest(): Promise<LprManifest> {
 	const files = [];
-	for (const name of Object.keys(FILES)) {
+	for (const name of Object.keys(FILES).filter((n) => !FILES[n]!.unlisted)) {
 		const info = await fileInfo(name);
 		files.push({ url: `/lpr/${name}`, bytes: info.bytes, sha256: info.sha256 });
 	}
@@ -79,13 +98,40 @@ export async function lprManifest(): Promise<LprManifest> {
  * it offline; the HTTP cache must not serve a stale model after a retrain).
  * @throws {AppError} 404 for a name not on the list
  */
-export async function lprFile(name: string, ifNoneMatch: string | null): Promise<Response> {
+export async function lprFile(name: string, ifNoneMatch: string | null, acceptEncoding: string | null = null): Promise<Response> {
 	const entry = FILES[name];
-	if (!entry) throw notFound('That file');
+	if (!entry) return workerFile(name, acceptEncoding);
 	const info = await fileInfo(name);
 	const etag = `"${info.sha256.slice(0, 32)}"`;
 	const headers = { 'content-type': entry.type, 'content-length': String(info.bytes), etag, 'cache-control': 'no-cache', 'cross-origin-resource-policy': 'same-origin' };
 	if (ifNoneMatch === etag) return new Response(null, { status: 304, headers: { etag, 'cache-control': 'no-cache' } });
+	if (info.gzipped) return new Response(new Uint8Array(info.gzipped), { headers });
 	const body = Readable.toWeb(createReadStream(resolve(ROOT, entry.path))) as ReadableStream<Uint8Array>;
 	return new Response(body, { headers });
+}
+
+/**
+ * A file of the built worker bundle (its name is its version: cached for good), brotli or gzip
+ * as the build precompressed it when the browser takes that (10.9 MB of OpenCV.js is 2.5 MB so).
+ */
+async function workerFile(name: string, acceptEncoding: string | null): Promise<Response> {
+	const file = resolve(ROOT, WORKERS, name);
+	if (!WORKER_NAME.test(name) || !(await stat(file).catch(() => null))?.isFile()) throw notFound('That file');
+	const accepts = (acceptEncoding ?? '').split(',').map((e) => e.trim().split(';')[0]);
+	let sent = { path: file, encoding: null as string | null };
+	for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']] as const) {
+		if (accepts.includes(encoding) && (await stat(file + ext).catch(() => null))?.isFile()) {
+			sent = { path: file + ext, encoding };
+			break;
+		}
+	}
+	const headers: Record<string, string> = {
+		'content-type': 'text/javascript',
+		'content-length': String((await stat(sent.path)).size),
+		'cache-control': 'public, max-age=31536000, immutable',
+		'cross-origin-resource-policy': 'same-origin',
+		vary: 'accept-encoding'
+	};
+	if (sent.encoding) headers['content-encoding'] = sent.encoding;
+	return new Response(Readable.toWeb(createReadStream(sent.path)) as ReadableStream<Uint8Array>, { headers });
 }
