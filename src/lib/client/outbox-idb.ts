@@ -68,3 +68,18 @@ export function kvGet<T>(key: string): Promise<T | undefined> {
 export function kvSet(key: string, value: unknown): Promise<void> {
 	return run<void>('kv', 'readwrite', (s) => void s.put(value, key));
 }
+
+/** Empties the outbox and the kept values (snapshots, the chosen lot): what one account left. */
+export function clearAll(): Promise<void> {
+	return openDb().then(
+		(db) =>
+			new Promise<void>((resolve, reject) => {
+				const tx = db.transaction(['outbox', 'kv'], 'readwrite');
+				tx.objectStore('outbox').clear();
+				tx.objectStore('kv').clear();
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+				tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+			})
+	);
+}

@@ -17,6 +17,7 @@ test('the one-time setup link printed at first start creates the first admin', a
 
 	// used once: the link is dead now, for everybody
 	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL(/\/login$/);
 	const again = await page.goto(link!);
 	expect(again?.status()).toBe(410);
 	await expect(page.getByText('This setup link has been used or has expired.')).toBeVisible();

@@ -48,6 +48,8 @@ test('a driver is refused an admin page; an admin gets it', async ({ page, baseU
 
 	await page.getByRole('link', { name: 'Back to the start page' }).click();
 	await page.getByRole('button', { name: 'Sign out' }).click();
+	// sign-out first clears this device's outbox and pages, then posts the form
+	await expect(page).toHaveURL(/\/login$/);
 	const admin = createUser(baseURL, 'admin');
 	await signIn(page, admin);
 	await page.goto('/admin/users');
