@@ -99,6 +99,23 @@ describe.each(ENGINES)('gate captures on %s', async (engine) => {
 		expect(answers.map((x) => `${x.decision}/${x.reason}/${x.session_id === session!.id}`).sort()).toEqual(['deny/already_inside/true', 'deny/already_inside/true', 'deny/already_inside/true', 'open/welcome/true']);
 	});
 
+	test.skipIf(skip).each(['exit', 'both'] as const)('an exit capture taken before the plate came in (%s gate, delivered late) is held, not an error; the session stays open', async (direction) => {
+		const lot = await newLot();
+		const entry = await gateWithKey(tdb.db, lot.id, 'entry', now);
+		const exit = await gateWithKey(tdb.db, lot.id, direction, now);
+		reader.next = good('KA41LT0041');
+		const opened = await post(entry, { capturedAt: now });
+		expect(opened.answer).toMatchObject({ decision: 'open', reason: 'welcome' });
+		reader.next = good('KA41LT0041');
+		const late = await post(exit, { capturedAt: now - 2 * MIN });
+		expect(late.answer).toMatchObject({ decision: 'hold', reason: 'no_entry', session_id: null, amount_due: 0 });
+		const [session, ...others] = await sessionsOf(lot.id);
+		expect(others).toEqual([]);
+		expect(session).toMatchObject({ id: opened.answer.session_id, status: 'active', exitAt: null });
+		const [row] = (await captureRows(exit.gate.id)).filter((r) => r.idempotencyKey === `cap-${n - 1}`);
+		expect(row).toMatchObject({ status: 'done', decision: 'hold', reason: 'no_entry' });
+	});
+
 	// Two exit cameras (or one camera triggered twice) photograph a leaving car at the same instant.
 	// Each capture reads the session as active; one ends it; the other must not fail (it used to
 	// answer 409 session_not_active on MySQL, whose locked read sees the session ended after its

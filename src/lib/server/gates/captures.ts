@@ -412,7 +412,15 @@ async function decideEntry(deps: CaptureDeps, lot: LotRow, gate: GateRow, captur
 async function decideExit(deps: CaptureDeps, lot: LotRow, gate: GateRow, capture: CaptureRow, plate: string, confidence: number): Promise<Outcome> {
 	const { db, settings } = deps;
 	const at = capture.capturedAt;
-	const out = await exitByPlate(db, { lotId: lot.id, plate, at, gateId: gate.id, confidence }, { deviceId: gate.deviceKeyId }, settings);
+	let out: Awaited<ReturnType<typeof exitByPlate>>;
+	try {
+		out = await exitByPlate(db, { lotId: lot.id, plate, at, gateId: gate.id, confidence }, { deviceId: gate.deviceKeyId }, settings);
+	} catch (error) {
+		// taken before the plate's session began: a capture delivered late (a gate's offline queue,
+		// retries through an outage) can't be that session's exit. Nothing was written; a person looks.
+		if (error instanceof AppError && error.code === 'exit_before_entry') return { decision: 'hold', reason: 'no_entry', sessionId: null, amountDuePaise: 0 };
+		throw error;
+	}
 	if (out.kind === 'ended') {
 		const s = out.session;
 		const permit = typeof s.tariffSnapshot?.permitId === 'string';
