@@ -37,7 +37,8 @@ export function privateMariadb(dir: string, port: number): PrivateMariadb {
 			mkdirSync(dir, { recursive: true });
 			if (!existsSync(join(data, 'mysql'))) {
 				rmSync(data, { recursive: true, force: true });
-				const made = spawnSync('mariadb-install-db', [`--datadir=${data}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { encoding: 'utf8' });
+				// --no-defaults first: /etc/mysql's `user=mysql` would win over --user=root, and the datadir is root's
+				const made = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { encoding: 'utf8' });
 				if (made.status !== 0) throw new Error(`mariadb-install-db failed:\n${made.stdout}\n${made.stderr}`);
 			}
 			const args = [
