@@ -299,7 +299,7 @@ try {
 			retries,
 			decisions: answered.length,
 			sessions: sessionIds.size,
-			duplicates: duplicateSessions + differing,
+			duplicated: duplicateSessions + differing,
 			lost,
 			unanswered,
 			imagesSpooled: spooled.size,

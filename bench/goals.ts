@@ -53,8 +53,8 @@ export const FIGURES: readonly FigureSpec[] = [
 	{ bench: 'bench:gates', figure: 'duplicates', label: 'duplicate sessions', unit: '', goal: g('=', 0, 6) },
 	// #7 PWA
 	{ bench: 'bench:pwa', figure: 'shellGzipKb', label: 'app-shell JS, gzip', unit: 'KB', goal: g('<=', 150, 7) },
-	{ bench: 'bench:pwa', figure: 'modelsMb', label: 'models + WASM, raw', unit: 'MB', goal: g('<=', 12, 7) },
-	{ bench: 'bench:pwa', figure: 'modelsGzipMb', label: 'models + WASM, gzip', unit: 'MB' },
+	{ bench: 'bench:pwa', figure: 'modelsMb', label: 'models + WASM (ORT, and OpenCV.js with its WASM), as downloaded', unit: 'MB', goal: g('<=', 12, 7) },
+	{ bench: 'bench:pwa', figure: 'modelsCachedMb', label: 'the same, as kept in the phone’s cache (OpenCV.js uncompressed)', unit: 'MB' },
 	{ bench: 'bench:pwa', figure: 'coldS', label: 'first navigation → ready to scan, cold', unit: 's' },
 	{ bench: 'bench:pwa', figure: 'warmS', label: 'first navigation → ready to scan, warm', unit: 's' },
 	{ bench: 'bench:pwa', figure: 'fps', label: 'live scanner frames/s (median)', unit: 'frames/s', goal: g('>=', 15, 7) },
@@ -69,7 +69,10 @@ export const FIGURES: readonly FigureSpec[] = [
 	{ bench: 'bench:reports', figure: 'dashboardP95', label: "dashboard's whole page data p95", unit: ms },
 	// #11 faults (bench/faults.ts)
 	{ bench: 'bench:faults', figure: 'lost', label: 'gate captures lost across the outages', unit: '', goal: g('=', 0, 11) },
-	{ bench: 'bench:faults', figure: 'duplicated', label: 'gate captures decided twice (duplicate sessions) across the outages', unit: '', goal: g('=', 0, 11) }
+	{ bench: 'bench:faults', figure: 'duplicated', label: 'gate captures decided twice (duplicate sessions) across the outages', unit: '', goal: g('=', 0, 11) },
+	{ bench: 'bench:faults', figure: 'unanswered', label: 'gate captures never answered (given up)', unit: '', goal: g('=', 0, 11) },
+	{ bench: 'bench:faults', figure: 'imagesMissing', label: 'capture photos not in S3 once it was back (spooled ones uploaded)', unit: '', goal: g('=', 0, 11) },
+	{ bench: 'bench:faults', figure: 'recoverySeconds', label: 'first capture answered after MariaDB answered again', unit: 's' }
 ];
 
 /** The spec of a bench's figure, if goals.ts knows it. */

@@ -19,6 +19,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { reportFigures } from './report.ts';
 import { root, startServer } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -116,6 +117,22 @@ try {
 	console.log(`plate worker bundle (OpenCV):  ${mb(workerRaw)} kept in the runtime cache, ${mb(workerBrotli)} over the wire (brotli)`);
 	console.log(`first navigation → ready to scan: cold ${s(median(times.cold))} (runs ${times.cold.map(s).join(', ')}), warm ${s(median(times.warm))} (runs ${times.warm.map(s).join(', ')})`);
 	console.log(`live scanner: ${median(fps).toFixed(1)} frames/s median (min ${Math.min(...fps).toFixed(1)}, max ${Math.max(...fps).toFixed(1)}; fake camera 640×360), the detector on ${median(detectorFps).toFixed(1)} of them/s, the reader alone on the others  (goal ≥ 15)`);
+	console.log(`models + WASM with OpenCV.js (its WASM is inside the worker bundle): ${mb(modelBytes + workerBrotli)} downloaded, ${mb(modelBytes + workerRaw)} kept on the phone`);
+	const mib = (n: number) => Math.round((n / 2 ** 20) * 100) / 100;
+	reportFigures(
+		'bench:pwa',
+		{
+			shellGzipKb: Math.round((shellGzip / 1024) * 10) / 10,
+			modelsMb: mib(modelBytes + workerBrotli),
+			modelsCachedMb: mib(modelBytes + workerRaw),
+			coldS: Math.round(median(times.cold) / 100) / 10,
+			warmS: Math.round(median(times.warm) / 100) / 10,
+			fps: Math.round(median(fps) * 10) / 10,
+			detectorFps: Math.round(median(detectorFps) * 10) / 10,
+			threads
+		},
+		[`crossOriginIsolated ${isolated}; fake camera 640×360; MB here are MiB`]
+	);
 } finally {
 	await browser.close();
 	await server.stop();
