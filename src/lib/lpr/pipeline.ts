@@ -65,8 +65,28 @@ export interface PlateReader {
 	 * quads, the whole image is one plate, as for a dataset crop.
 	 */
 	readPlates(image: RgbaImage, quads?: readonly Quad[], country?: CountryOption): Promise<FormattedReading[]>;
+	/**
+	 * Reads plates found in an earlier video frame where they were, without the detector; each
+	 * keeps its box and detector score, one the reader finds nothing in is dropped. Best first.
+	 */
+	readFound(image: RgbaImage, found: readonly FoundPlate[], options?: ReadOptions): Promise<PlateRead[]>;
 	/** Releases both sessions; the reader is unusable afterwards. */
 	dispose(): Promise<void>;
+}
+
+/** Where a plate was found: a {@link PlateRead}'s box, corners and detector score. */
+export type FoundPlate = Pick<PlateRead, 'box' | 'corners' | 'detectorScore'>;
+
+/**
+ * Readings of found plates as results: a plate the reader finds no character in is not reported
+ * (an empty list beats a guess); best first, by detector score × read confidence.
+ */
+function platesOf(readings: readonly FormattedReading[], found: readonly FoundPlate[]): PlateRead[] {
+	const plates = readings.flatMap((reading, i) => {
+		const f = found[i]!;
+		return reading.text === '' ? [] : [{ ...reading, box: f.box, corners: f.corners, detectorScore: f.detectorScore }];
+	});
+	return plates.sort((a, b) => b.detectorScore * b.confidence - a.detectorScore * a.confidence);
 }
 
 const DEFAULT_MAX_PLATES = 10;
@@ -156,22 +176,13 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 			alive();
 			return withFrame(image, async (frame) => {
 				const { detections, lb } = await detect(frame, options);
-				const corners = detections.map((d) => toFrameQuad(d.corners, lb));
-				const readings = await read(frame, corners, options.country ?? 'auto');
-				const plates: PlateRead[] = [];
-				readings.forEach((reading, i) => {
-					const d = detections[i] as Detection;
-					// A box the reader finds no character in is not reported: an empty list beats a guess.
-					if (reading.text === '') return;
-					plates.push({
-						...reading,
-						box: toFrameBox(d.box, lb, image.width, image.height),
-						corners: corners[i] as Quad,
-						detectorScore: d.score
-					});
-				});
-				return plates.sort((a, b) => b.detectorScore * b.confidence - a.detectorScore * a.confidence);
+				const found = detections.map((d) => ({ box: toFrameBox(d.box, lb, image.width, image.height), corners: toFrameQuad(d.corners, lb), detectorScore: d.score }));
+				return platesOf(await read(frame, found.map((f) => f.corners), options.country ?? 'auto'), found);
 			});
+		},
+		async readFound(image, found, options = {}) {
+			alive();
+			return withFrame(image, async (frame) => platesOf(await read(frame, found.map((f) => f.corners), options.country ?? 'auto'), found));
 		},
 		async detect(image, options = {}) {
 			alive();

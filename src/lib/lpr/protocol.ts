@@ -4,8 +4,7 @@
  * `id`: `ready`, `result`, `disposed`, or `error`. Frames and model bytes are transferred, not
  * copied. See `src/lib/lpr/README.md` for a walk-through.
  */
-import type { Box, Quad } from './geometry.ts';
-import type { ReadOptions, PlateRead } from './pipeline.ts';
+import type { FoundPlate, ReadOptions, PlateRead } from './pipeline.ts';
 
 /** Bumped when a message changes shape; `ready` reports it so a stale cached worker is noticed. */
 export const LPR_PROTOCOL_VERSION = 1;
@@ -50,12 +49,8 @@ export interface ReadRequest {
 	readonly track?: readonly TrackedPlate[];
 }
 
-/** Where a plate was found: a {@link PlateRead}'s box, corners and detector score. */
-export interface TrackedPlate {
-	readonly box: Box;
-	readonly corners: Quad;
-	readonly detectorScore: number;
-}
+/** Where a plate was found in an earlier frame (`pipeline.ts`' {@link FoundPlate}). */
+export type TrackedPlate = FoundPlate;
 
 /** Release the models; the worker may then be terminated. */
 export interface DisposeRequest {

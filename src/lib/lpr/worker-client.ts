@@ -80,7 +80,7 @@ export class LprWorkerClient {
 				id: this.#nextId++,
 				frame,
 				...(options === undefined ? {} : { options }),
-				...(track?.length ? { track: track.map(({ box, corners, detectorScore }) => ({ box, corners, detectorScore })) } : {})
+				...(track?.length ? { track } : {})
 			};
 			return (await this.#send(request, transfer)) as ResultResponse;
 		} finally {

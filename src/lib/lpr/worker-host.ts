@@ -7,8 +7,8 @@ import { checkModelSize, parseDetectorContract, parseReaderContract } from './co
 import type { Cv } from './cv.ts';
 import type { RgbaImage } from './geometry.ts';
 import type { OnnxSessionFactory } from './onnx.ts';
-import { createPlateReader, type PlateRead, type PlateReader, type ReadOptions } from './pipeline.ts';
-import { LPR_PROTOCOL_VERSION, type InitRequest, type LprRequest, type LprResponse, type ModelSource, type TrackedPlate } from './protocol.ts';
+import { createPlateReader, type PlateReader } from './pipeline.ts';
+import { LPR_PROTOCOL_VERSION, type InitRequest, type LprRequest, type LprResponse, type ModelSource } from './protocol.ts';
 
 /** What the host needs from its environment. */
 export interface WorkerHostEnv {
@@ -63,7 +63,7 @@ export function createWorkerHost(env: WorkerHostEnv): (request: LprRequest) => P
 				// Convert first: an ImageBitmap must be closed even when the worker is not ready.
 				const image = env.toImage(request.frame);
 				if (reader === null) throw new Error('send init before read');
-				const plates = request.track?.length ? await readTracked(reader, image, request.track, request.options) : await reader.readFrame(image, request.options);
+				const plates = request.track?.length ? await reader.readFound(image, request.track, request.options) : await reader.readFrame(image, request.options);
 				return { type: 'result', id: request.id, plates, width: image.width, height: image.height, ms: env.now() - start };
 			}
 			case 'dispose': {
@@ -89,16 +89,6 @@ export function createWorkerHost(env: WorkerHostEnv): (request: LprRequest) => P
 		const contract = parse(json);
 		checkModelSize(name, contract, model);
 		return { model, contract };
-	}
-
-	/** The reader alone, in the tracked plates' corners; a quad it reads nothing in is dropped. */
-	async function readTracked(reader: PlateReader, image: RgbaImage, track: readonly TrackedPlate[], options: ReadOptions = {}): Promise<PlateRead[]> {
-		const readings = await reader.readPlates(image, track.map((t) => t.corners), options.country ?? 'auto');
-		const plates = readings.flatMap((reading, i) => {
-			const t = track[i]!;
-			return reading.text === '' ? [] : [{ ...reading, box: t.box, corners: t.corners, detectorScore: t.detectorScore }];
-		});
-		return plates.sort((a, b) => b.detectorScore * b.confidence - a.detectorScore * a.confidence);
 	}
 
 	return (request) => {
