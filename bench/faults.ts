@@ -128,6 +128,15 @@ try {
 	t0 = performance.now();
 	const at = (s: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, t0 + s * 1000 - performance.now())));
 	let dbBackAt = 0;
+	/** A service behind its proxy refused from `--<option>-at` for `--<option>-down` seconds. */
+	const outage = async (name: string, proxy: typeof s3Proxy, option: 's3' | 'twilio') => {
+		await at(n(`${option}-at`));
+		log(`${name}: unreachable`);
+		await proxy.cut('refuse');
+		await at(n(`${option}-at`) + n(`${option}-down`));
+		await proxy.restore();
+		log(`${name}: back`);
+	};
 	const faults = [
 		(async () => {
 			await at(n('db-at'));
@@ -139,23 +148,8 @@ try {
 			dbBackAt = Date.now();
 			log('MariaDB: answering again');
 		})(),
-		(async () => {
-			await at(n('s3-at'));
-			log('S3: unreachable');
-			await s3Proxy.cut('refuse');
-			await at(n('s3-at') + n('s3-down'));
-			await s3Proxy.restore();
-			log('S3: back');
-		})(),
-		(async () => {
-			if (!twilioProxy) return;
-			await at(n('twilio-at'));
-			log('Twilio: unreachable');
-			await twilioProxy.cut('refuse');
-			await at(n('twilio-at') + n('twilio-down'));
-			await twilioProxy.restore();
-			log('Twilio: back');
-		})()
+		outage('S3', s3Proxy, 's3'),
+		twilioProxy ? outage('Twilio', twilioProxy, 'twilio') : null
 	];
 
 	// payments wanting an SMS, one every 2 s, as a booth would take them (not retried: a person would)
