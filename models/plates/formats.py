@@ -6,6 +6,7 @@ label.  `rng` is always a `numpy.random.Generator`, so a seed fixes every plate.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,8 +62,11 @@ def indian(rng) -> Layout:
         num = str(int(rng.integers(10 ** (ndig - 1) if ndig > 1 else 1, 10 ** ndig)))
         parts = [state, rto, series, num] if series else [state, rto, num]
     text = "".join(parts)
-    if rng.random() < 0.25:  # two-line: state+rto(+series) over the number
-        cut = len(parts) - 1 if rng.random() < 0.7 or len(parts) < 4 else 2
+    if rng.random() < 0.25:  # two-line: state+rto(+series) over the number; BH: year+BH over the rest
+        if parts[1] == "BH":
+            cut = 2
+        else:
+            cut = len(parts) - 1 if rng.random() < 0.7 or len(parts) < 4 else 2
         top, bottom = parts[:cut], parts[cut:]
         sep = _sep(rng)
         lines = [sep.join(top), sep.join(bottom)]
@@ -70,6 +74,31 @@ def indian(rng) -> Layout:
         sep = _sep(rng, (" ", " ", "", "-", " ", "."))
         lines = [sep.join(parts)]
     return Layout(text, lines, "in", f"in_{style}")
+
+
+_BHARAT = re.compile(r"^([0-9]{2})BH[0-9]{4}[A-Z]{1,2}$")
+
+
+def indian_line_breaks(text: str) -> list[int]:
+    """Where a two-line Indian plate's text may break, as `indian` lays them out: after the state
+    and RTO code, or before the number (`KA01 / AB1234`, `KA01AB / 1234`; `22BH / 1234AA`).
+    A text without series letters may parse two ways (`HP99260`: HP 9 9260 or HP 99 260), so
+    the breaks of every parse count.  Empty for a text that is no Indian registration."""
+    if _BHARAT.match(text):
+        return [4]
+    breaks = set()
+    for rto in (1, 2):
+        head, rest = text[:2 + rto], text[2 + rto:]
+        if not re.fullmatch(r"[A-Z]{2}[0-9]{%d}" % rto, head):
+            continue
+        m = re.fullmatch(r"([A-Z]{0,3})([0-9]{1,4})", rest)
+        if m:
+            breaks |= {len(head), len(text) - len(m.group(2))}
+    return sorted(breaks - {0, len(text)})
+
+
+def any_line_break(text: str) -> list[int]:
+    return list(range(1, len(text)))
 
 
 def us(rng) -> Layout:
