@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Export the trained models to ONNX (opset 17) with their JSON contracts.
 
-    /usr/bin/python3 models/export.py [--only reader|detector] [--ckpt best|last]
+    /usr/bin/python3 models/export.py [--only reader|detector] [--ckpt best|last] [--reader-run R] [--detector-run D]
 
 Writes models/reader.onnx + reader.json, models/detector.onnx + detector.json, and the small fp16
 warm-start weights models/reader.init.pt / detector.init.pt (so training can continue on a fresh
@@ -76,8 +76,8 @@ def write_contract(name, contract):
     print(f"{name}:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
 
 
-def export_reader(which):
-    sd, info = load_state("reader", which, "reader.init.pt")
+def export_reader(which, run="reader"):
+    sd, info = load_state(run, which, "reader.init.pt")
     net = Reader()
     net.load_state_dict(sd)
     mod = ReaderExport(net).eval()
@@ -127,8 +127,8 @@ def export_reader(which):
     write_contract("reader", contract)
 
 
-def export_detector(which):
-    sd, info = load_state("detector", which, "detector.init.pt")
+def export_detector(which, run="detector"):
+    sd, info = load_state(run, which, "detector.init.pt")
     width = info.get("config", {}).get("width", 48)
     net = Detector(width)
     net.load_state_dict(sd)
@@ -180,12 +180,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", choices=["reader", "detector"])
     ap.add_argument("--ckpt", default="best", choices=["best", "last"])
+    ap.add_argument("--reader-run", default="reader", help="training run under models/work/ to export the reader from")
+    ap.add_argument("--detector-run", default="detector", help="training run under models/work/ to export the detector from")
     a = ap.parse_args()
     torch.set_num_threads(1)
     if a.only in (None, "reader"):
-        export_reader(a.ckpt)
+        export_reader(a.ckpt, a.reader_run)
     if a.only in (None, "detector"):
-        export_detector(a.ckpt)
+        export_detector(a.ckpt, a.detector_run)
 
 
 if __name__ == "__main__":

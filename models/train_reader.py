@@ -11,6 +11,7 @@ committed next to the ONNX) if that exists and --from-scratch is not given.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -24,6 +25,7 @@ from plates import runutil as R  # noqa: E402
 from plates.contract import BLANK_INDEX, VOCAB, decode_probs, encode_text, reader_gray, reader_tensor  # noqa: E402
 from plates.data import CROP_SETS, DEFAULT_DATA, MODELS_DIR, load_crops, load_scenes  # noqa: E402
 from plates.nets import Reader  # noqa: E402
+from plates.line_splits import infer_line_splits  # noqa: E402
 from plates.reader_data import real_line_labels, real_sample, synth_sample  # noqa: E402
 
 # share of each source in a phase-2 batch
@@ -34,8 +36,9 @@ MIX = {"in-lprnet-crops": 0.45, "br-openalpr-crops": 0.10, "eu-openalpr-crops": 
 class Batches(torch.utils.data.IterableDataset):
     """Yields (step, x, y) from start_step on; each batch is a function of (seed, step)."""
 
-    def __init__(self, cfg, crops, scenes, start_step):
+    def __init__(self, cfg, crops, scenes, start_step, line_splits):
         self.cfg, self.crops, self.scenes, self.start = cfg, crops, scenes, start_step
+        self.line_splits = line_splits
 
     def __iter__(self):
         cfg = self.cfg
@@ -55,7 +58,7 @@ class Batches(torch.utils.data.IterableDataset):
                     else:
                         c = self.crops[src][int(rng.integers(len(self.crops[src])))]
                         g, t = real_sample(rng, c.img, strong=rng.random() < 0.85), c.text
-                        ln = real_line_labels(c.img, t)
+                        ln = self.line_splits.get(f"{c.dataset}/{c.image}") or real_line_labels(c.img, t)
                 xs.append(reader_tensor(g))
                 ys.append(encode_text(t))
                 lines.append(ln)
@@ -120,6 +123,23 @@ def evaluate(net, val) -> dict:
     return out
 
 
+def load_line_splits(d, net, crops) -> dict[str, list[str]]:
+    """The inferred line split of real two-line train crops, made once per run with the weights
+    it started from (kept in the run folder, so a resumed run trains on the same targets)."""
+    path = os.path.join(d, "line-splits.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            splits = json.load(f)
+    else:
+        splits = {}
+        for name, cs in crops.items():
+            splits.update(infer_line_splits(net, cs))
+        with open(path, "w") as f:
+            json.dump(splits, f, indent=0, sort_keys=True)
+    R.log(f"line splits of {len(splits)} real two-line crops ({path})")
+    return splits
+
+
 def lr_at(step, cfg):
     if step < 300:
         return cfg["lr"] * (step + 1) / 300
@@ -181,7 +201,8 @@ def main():
     scenes = load_scenes(cfg["data"], "train")
     R.log(f"train crops {({k: len(v) for k, v in crops.items()})}, scenes {len(scenes)}")
 
-    loader = torch.utils.data.DataLoader(Batches(cfg, crops, scenes, step), batch_size=None,
+    line_splits = load_line_splits(d, net, crops) if cfg.get("line_loss", 0.0) else {}
+    loader = torch.utils.data.DataLoader(Batches(cfg, crops, scenes, step, line_splits), batch_size=None,
                                          num_workers=a.workers, prefetch_factor=4 if a.workers else 2)
     t0, seen, run_loss, run_acc = time.time(), 0, 0.0, 0.0
     net.train()
