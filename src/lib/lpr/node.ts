@@ -28,8 +28,9 @@ export interface NodePlateReaderOptions {
 	/** onnxruntime-node (default) or onnxruntime-web's WASM build. */
 	readonly runtime?: NodeRuntime;
 	/**
-	 * Intra-op threads (default 1). One thread measured faster than two on this 2-core machine
-	 * while training shares it; on an idle server 2 may win: measure with `npm run bench:lpr`.
+	 * Intra-op threads (default 1, so that concurrent gate captures each keep a core). With ORT's
+	 * spinning off (onnx.ts) two threads beat one for a single stream: 34.6 vs 50.1 ms p50 per
+	 * frame on an idle 2-core machine (`npm run bench:lpr`, 2026-12-02).
 	 */
 	readonly threads?: number;
 }

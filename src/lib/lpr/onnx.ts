@@ -37,6 +37,14 @@ interface OrtSession {
 }
 
 /**
+ * ORT's intra-op threads spin while they wait for work by default. With two threads on a 2-core
+ * machine they then spin against the JavaScript thread doing the pre- and post-processing between
+ * the two models: in Node, two spinning threads took 77 ms per frame where two waiting threads
+ * took 42 and one 46 (a training run sharing the cores; `npm run bench:lpr` for idle figures).
+ */
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' } } };
+
+/**
  * A session factory over an onnxruntime namespace.
  * @param ort `import * as ort from 'onnxruntime-node'` (or `onnxruntime-web`)
  * @param sessionOptions passed to `InferenceSession.create`, e.g. `{ intraOpNumThreads: 1 }`
@@ -44,7 +52,7 @@ interface OrtSession {
  */
 export function ortSessionFactory(ort: OrtNamespace, sessionOptions: Record<string, unknown> = {}): OnnxSessionFactory {
 	return async (model) => {
-		const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', ...sessionOptions });
+		const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', extra: NO_SPINNING, ...sessionOptions });
 		return {
 			inputNames: session.inputNames,
 			outputNames: session.outputNames,
