@@ -52,6 +52,8 @@ test('models are served with their sizes and a content version', async ({ reques
 	expect(listed.bytes, 'gzip well under the 14 MB WASM').toBeLessThan((await wasm.body()).length / 3);
 	expect((await request.get('/lpr/../package.json')).status()).toBe(404);
 	expect((await request.get('/lpr/secret.txt')).status()).toBe(404);
+	// names every object inherits are not on the list either
+	for (const name of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) expect((await request.get(`/lpr/${name}`)).status(), name).toBe(404);
 });
 
 test('after one visit: service worker active, models cached with progress, app and recognition work offline', async ({ page, context, request, baseURL }) => {

@@ -99,7 +99,8 @@ export async function lprManifest(): Promise<LprManifest> {
  * @throws {AppError} 404 for a name not on the list
  */
 export async function lprFile(name: string, ifNoneMatch: string | null, acceptEncoding: string | null = null): Promise<Response> {
-	const entry = FILES[name];
+	// own keys only: `valueOf` or `constructor` are on every object's prototype, not on the list
+	const entry = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
 	if (!entry) return workerFile(name, acceptEncoding);
 	const info = await fileInfo(name);
 	const etag = `"${info.sha256.slice(0, 32)}"`;
