@@ -5,7 +5,8 @@
  *
  * - detector recall and precision at IoU ≥ 0.5 on the real scene val split (intl-openlpr-scenes);
  * - reader exact match (raw, and after the country's format rules) and character error rate on
- *   each real crop val split, the whole crop as the plate quad;
+ *   each real crop val split, the whole crop as the plate quad, and how many reads a gate's
+ *   default confidence threshold accepts and how many of those are wrong;
  * - end-to-end exact plate match (detector + rectification + reader + rules) on the fixed
  *   synthetic test set of models/synth_testset.py (generated into a temp folder unless given);
  * - the ten most frequent character confusions of the reader on the real crops.
@@ -18,10 +19,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Cv } from '../../src/lib/lpr/cv.ts';
 import { iou, type Box, type RgbaImage } from '../../src/lib/lpr/geometry.ts';
-import { characterErrorRate, matchDetections, worstConfusions } from '../../src/lib/lpr/metrics.ts';
+import { acceptance, characterErrorRate, matchDetections, worstConfusions } from '../../src/lib/lpr/metrics.ts';
 import { DEFAULT_MODELS_DIR, createNodePlateReader, loadOpenCv, readImageFile } from '../../src/lib/lpr/node.ts';
 import type { PlateReader } from '../../src/lib/lpr/pipeline.ts';
 import type { CountryOption } from '../../src/lib/lpr/plate-format.ts';
+import { DEFAULT_OCR_CONFIDENCE_THRESHOLD } from '../../src/lib/parking/anomaly-rules.ts';
 import { reportFigures } from '../../bench/report.ts';
 import { CROP_SETS, DEFAULT_DATA, REPO_ROOT, SCENE_SET, ensureSyntheticSet, readCorrections, readLabels } from './datasets.ts';
 
@@ -80,6 +82,7 @@ async function evalReader(lpr: PlateReader, cv: Cv, data: string): Promise<Reade
 	for (const set of CROP_SETS) {
 		const folder = join(data, set);
 		const pairs: { truth: string; read: string }[] = [];
+		const accepted: { truth: string; read: string; confidence: number }[] = [];
 		let ruled = 0;
 		let country = '';
 		for (const row of readLabels(folder, 'val')) {
@@ -91,13 +94,17 @@ async function evalReader(lpr: PlateReader, cv: Cv, data: string): Promise<Reade
 			const [reading] = await lpr.readPlates(image, undefined, row.country as CountryOption);
 			pairs.push({ truth, read: reading?.raw ?? '' });
 			if (reading?.text === truth) ruled++;
+			accepted.push({ truth, read: reading?.text ?? '', confidence: reading?.confidence ?? 0 });
 		}
+		const gate = acceptance(accepted, DEFAULT_OCR_CONFIDENCE_THRESHOLD);
+		figures[`reader.accepted.${set}`] = (100 * gate.accepted) / Math.max(1, gate.reads);
+		figures[`reader.wrongAccepted.${set}`] = (100 * gate.wrongAccepted) / Math.max(1, gate.accepted);
 		const exact = pairs.filter((p) => p.truth === p.read).length;
 		figures[`reader.exact.${set}`] = (100 * exact) / Math.max(1, pairs.length);
 		figures[`reader.rules.${set}`] = (100 * ruled) / Math.max(1, pairs.length);
 		figures[`reader.cer.${set}`] = 100 * characterErrorRate(pairs);
 		lines.push(
-			`| reader | ${set} val | ${country} | ${pairs.length} crops | exact ${pct(exact / Math.max(1, pairs.length))} (with ${country} rules ${pct(ruled / Math.max(1, pairs.length))}), CER ${pct(characterErrorRate(pairs))} |`
+			`| reader | ${set} val | ${country} | ${pairs.length} crops | exact ${pct(exact / Math.max(1, pairs.length))} (with ${country} rules ${pct(ruled / Math.max(1, pairs.length))}), CER ${pct(characterErrorRate(pairs))}; at confidence ≥ ${DEFAULT_OCR_CONFIDENCE_THRESHOLD} (a gate's default) ${pct(gate.accepted / Math.max(1, gate.reads))} accepted, ${gate.wrongAccepted} of them wrong |`
 		);
 		all.push(...pairs);
 	}

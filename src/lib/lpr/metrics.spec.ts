@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { alignEdits, characterErrorRate, matchDetections, worstConfusions } from './metrics.ts';
+import { acceptance, alignEdits, characterErrorRate, matchDetections, worstConfusions } from './metrics.ts';
 
 describe('alignEdits', () => {
 	test.each([
@@ -22,6 +22,18 @@ describe('alignEdits', () => {
 			})
 		);
 	});
+});
+
+test('acceptance counts reads at or above the threshold and the wrong ones among them', () => {
+	const reads = [
+		{ truth: 'KA01AB1234', read: 'KA01AB1234', confidence: 0.95 },
+		{ truth: 'KL13TG8459', read: 'KL13G8459', confidence: 0.8 },
+		{ truth: 'MH12', read: 'MH12', confidence: 0.79 },
+		{ truth: 'MH13', read: 'MH18', confidence: 0.2 }
+	];
+	expect(acceptance(reads, 0.8)).toEqual({ reads: 4, accepted: 2, wrongAccepted: 1 });
+	expect(acceptance(reads, 0)).toEqual({ reads: 4, accepted: 4, wrongAccepted: 2 });
+	expect(acceptance([], 0.8)).toEqual({ reads: 0, accepted: 0, wrongAccepted: 0 });
 });
 
 test('characterErrorRate sums edits over truth characters', () => {

@@ -83,6 +83,22 @@ export function worstConfusions(pairs: readonly { readonly truth: string; readon
 		.slice(0, limit);
 }
 
+/** What a confidence threshold lets through: how many reads pass it, and how many of those are wrong. */
+export interface Acceptance {
+	readonly reads: number;
+	readonly accepted: number;
+	readonly wrongAccepted: number;
+}
+
+/**
+ * Reads at or above `threshold` (as a gate accepting a plate would), and the wrong ones among them:
+ * the share a barrier opens on, and the share it opens on for the wrong plate.
+ */
+export function acceptance(reads: readonly { readonly truth: string; readonly read: string; readonly confidence: number }[], threshold: number): Acceptance {
+	const passed = reads.filter((r) => r.confidence >= threshold);
+	return { reads: reads.length, accepted: passed.length, wrongAccepted: passed.filter((r) => r.read !== r.truth).length };
+}
+
 /** Counts for precision and recall. */
 export interface DetectionCounts {
 	readonly truePositives: number;

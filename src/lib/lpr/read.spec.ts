@@ -71,6 +71,31 @@ describe('decodeReading (CTC greedy)', () => {
 		expect(r.text).toBe('MH122345');
 	});
 
+	test('a blank step still holding another character lowers the plate confidence: a skipped character', () => {
+		// `KL13TG`: the faint T's step read as blank (0.55, the T 0.45), every character read at 0.95
+		const r = decodeReading(probs([{ steps: 'K_L_1_3__G', p: [0.95, 0.99, 0.95, 0.99, 0.95, 0.99, 0.95, 0.99, 0.55, 0.95], alt: [, , , , , , , , 'T'] }]), 0, contract);
+		expect(r.text).toBe('KL13G');
+		expect(Math.min(...r.chars.map((c) => c.confidence))).toBeGreaterThan(0.9);
+		expect(r.confidence).toBeCloseTo(0.55, 5); // 1 − the T's 0.45
+	});
+
+	test("a character's run fading into blank steps is not a skipped character", () => {
+		// the blank steps around the 3 and the G hold 3 or G: their own runs, not another character
+		const r = decodeReading(probs([{ steps: 'K_L_1_3__G_', p: [0.95, 0.99, 0.95, 0.99, 0.95, 0.99, 0.95, 0.55, 0.6, 0.95, 0.6], alt: [, , , , , , , '3', 'G', , 'G'] }]), 0, contract);
+		expect(r.text).toBe('KL13G');
+		expect(r.confidence).toBeCloseTo(0.95, 5);
+	});
+
+	test('property: the plate confidence is at most the lowest character confidence, and within 0–1', () => {
+		fc.assert(
+			fc.property(fc.array(fc.float({ min: Math.fround(0.01), max: Math.fround(0.99), noNaN: true }), { minLength: STEPS, maxLength: STEPS }), fc.string({ unit: fc.constantFrom('_', 'A', 'B', '1'), minLength: STEPS, maxLength: STEPS }), (p, steps) => {
+				const r = decodeReading(probs([{ steps, p }]), 0, contract);
+				expect(r.confidence).toBeGreaterThanOrEqual(0);
+				expect(r.confidence).toBeLessThanOrEqual(r.chars.length === 0 ? 0 : Math.min(...r.chars.map((c) => c.confidence)));
+			})
+		);
+	});
+
 	test('all blank reads as nothing, with confidence 0', () => {
 		expect(decodeReading(probs([{ steps: '' }]), 0, contract)).toMatchObject({ text: '', confidence: 0, chars: [] });
 	});

@@ -109,6 +109,9 @@ export function permitExpiredWhileParked(permit: PermitValidity, entryMs: number
 	return validAtEntry && permit.validUntilMs <= nowMs;
 }
 
+/** The read confidence a lot needs, unless configured otherwise (`OCR_CONFIDENCE_THRESHOLD`). */
+export const DEFAULT_OCR_CONFIDENCE_THRESHOLD = 0.8;
+
 /**
  * True when a read's confidence is below the threshold. A missing or NaN confidence counts as low:
  * a read nobody vouches for must not open or close a session silently.

@@ -76,6 +76,7 @@ export {
 	duplicateEntry,
 	exitMatch,
 	isLongStay,
+	DEFAULT_OCR_CONFIDENCE_THRESHOLD,
 	isLowConfidence,
 	overCapacity,
 	permitExpiredWhileParked,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_OCR_CONFIDENCE_THRESHOLD } from '../parking/anomaly-rules.ts';
 import { parseQuietHours, type QuietHours } from '../parking/sms/delivery.ts';
 import { parseCidrs, type Cidr } from './metrics/cidr.ts';
 
@@ -21,7 +22,7 @@ const envSchema = z.object({
 	ORIGIN: z.url({ message: 'an absolute URL such as https://parking.example.com' }).optional(),
 	TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 	SESSION_DAYS: z.coerce.number({ error: 'a whole number of days' }).int('a whole number of days').min(1, '1 to 365 days').max(365, '1 to 365 days').default(30),
-	OCR_CONFIDENCE_THRESHOLD: z.coerce.number({ error: 'a number from 0 to 1' }).min(0, 'a number from 0 to 1').max(1, 'a number from 0 to 1').default(0.8),
+	OCR_CONFIDENCE_THRESHOLD: z.coerce.number({ error: 'a number from 0 to 1' }).min(0, 'a number from 0 to 1').max(1, 'a number from 0 to 1').default(DEFAULT_OCR_CONFIDENCE_THRESHOLD),
 	LPR_WORKERS: z.coerce.number({ error: 'a whole number of threads, 1 to 16' }).int('a whole number of threads, 1 to 16').min(1, 'a whole number of threads, 1 to 16').max(16, 'a whole number of threads, 1 to 16').optional(),
 	BASE_RATE_PER_HOUR: z.coerce.number({ error: 'whole rupees per hour' }).int('whole rupees per hour').min(0, 'whole rupees per hour, 0 or more').max(1_000_000, 'at most 1000000').default(50),
 	GRACE_PERIOD_MINUTES: z.coerce.number({ error: 'whole minutes' }).int('whole minutes').min(0, '0 to 1440 minutes').max(24 * 60, '0 to 1440 minutes').default(10),
