@@ -57,26 +57,35 @@ def read_rgb(path: str, max_side: int | None = None) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
-def load_crops(data: str, dataset: str, split: str, load: bool = True, corrections=None,
-               max_side: int = 480) -> list[Crop]:
-    """Crops of one dataset/split with label corrections applied (dropped ones removed)."""
-    corrections = load_corrections() if corrections is None else corrections
+def _labelled(data: str, dataset: str, corrections) -> list[tuple[dict, str | None]]:
+    """Every row of a dataset's labels.jsonl with its text, label corrections applied."""
     out = []
     with open(os.path.join(data, dataset, "labels.jsonl")) as f:
         for line in f:
             r = json.loads(line)
-            if r["split"] != split:
-                continue
-            text = r["plates"][0]["text"]
             fix = corrections.get((dataset, r["image"]))
-            if fix is not None:
-                text = fix["new"]
-            if not text:
-                continue
-            c = Crop(dataset, r["image"], text, r["country"], split)
-            if load:
-                c.img = read_rgb(os.path.join(data, dataset, r["image"]), max_side)
-            out.append(c)
+            out.append((r, fix["new"] if fix is not None else r["plates"][0]["text"]))
+    return out
+
+
+def load_crops(data: str, dataset: str, split: str, load: bool = True, corrections=None,
+               max_side: int = 480) -> list[Crop]:
+    """Crops of one dataset/split with label corrections applied (dropped ones removed).
+
+    The datasets split by plate text, but a mislabelled crop can show a plate of the other split:
+    once corrected, a val crop whose plate is also in train is left out of val (it measures a car
+    trained on), the rule scripts/lpr/datasets.ts readCrops applies too."""
+    corrections = load_corrections() if corrections is None else corrections
+    rows = _labelled(data, dataset, corrections)
+    trained = {t for r, t in rows if r["split"] == "train" and t} if split == "val" else set()
+    out = []
+    for r, text in rows:
+        if r["split"] != split or not text or text in trained:
+            continue
+        c = Crop(dataset, r["image"], text, r["country"], split)
+        if load:
+            c.img = read_rgb(os.path.join(data, dataset, r["image"]), max_side)
+        out.append(c)
     return out
 
 

@@ -58,6 +58,28 @@ export function readCorrections(file = join(REPO_ROOT, 'models/label-corrections
 	return out;
 }
 
+/** One real crop to score: its image (relative to the dataset folder), text and country. */
+export interface ScoredCrop {
+	readonly image: string;
+	readonly truth: string;
+	readonly country: string;
+}
+
+/**
+ * The crops of one crop dataset's split with the label corrections applied (dropped ones left
+ * out). The datasets split by plate text, but a mislabelled crop can show a plate of the other
+ * split: once corrected, a val crop whose plate is also in train is left out of val (it measures
+ * a car trained on), as `models/plates/data.py` load_crops does.
+ */
+export function readCrops(data: string, set: string, split: string, corrections = readCorrections()): ScoredCrop[] {
+	const rows = readLabels(join(data, set), null).map((row) => {
+		const key = `${set}/${row.image}`;
+		return { row, truth: corrections.has(key) ? corrections.get(key) : row.plates[0]?.text };
+	});
+	const trained = new Set(split === 'val' ? rows.filter((r) => r.row.split === 'train' && r.truth).map((r) => r.truth) : []);
+	return rows.flatMap(({ row, truth }) => (row.split === split && truth && !trained.has(truth) ? [{ image: row.image, truth, country: row.country }] : []));
+}
+
 /**
  * The synthetic end-to-end test set of `models/synth_testset.py` (seed 990001, never used in
  * training). Generated once into a temp folder named after a hash of the generator's code, so a

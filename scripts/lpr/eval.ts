@@ -25,7 +25,7 @@ import type { PlateReader } from '../../src/lib/lpr/pipeline.ts';
 import type { CountryOption } from '../../src/lib/lpr/plate-format.ts';
 import { DEFAULT_OCR_CONFIDENCE_THRESHOLD } from '../../src/lib/parking/anomaly-rules.ts';
 import { reportFigures } from '../../bench/report.ts';
-import { CROP_SETS, DEFAULT_DATA, REPO_ROOT, SCENE_SET, ensureSyntheticSet, readCorrections, readLabels } from './datasets.ts';
+import { CROP_SETS, DEFAULT_DATA, REPO_ROOT, SCENE_SET, ensureSyntheticSet, readCrops, readLabels } from './datasets.ts';
 
 /** the numbers of the table, in %, for `npm run bench` (bench/report.ts) */
 const figures: Record<string, number> = {};
@@ -76,7 +76,6 @@ interface ReaderPairs {
 }
 
 async function evalReader(lpr: PlateReader, cv: Cv, data: string): Promise<ReaderPairs> {
-	const corrections = readCorrections();
 	const lines: string[] = [];
 	const all: { truth: string; read: string }[] = [];
 	for (const set of CROP_SETS) {
@@ -85,13 +84,11 @@ async function evalReader(lpr: PlateReader, cv: Cv, data: string): Promise<Reade
 		const accepted: { truth: string; read: string; confidence: number }[] = [];
 		let ruled = 0;
 		let country = '';
-		for (const row of readLabels(folder, 'val')) {
-			const key = `${set}/${row.image}`;
-			const truth = corrections.has(key) ? corrections.get(key) : row.plates[0]?.text;
-			if (!truth) continue;
-			country = row.country;
-			const image = shrink(cv, await readImageFile(join(folder, row.image)), CROP_MAX_SIDE);
-			const [reading] = await lpr.readPlates(image, undefined, row.country as CountryOption);
+		for (const crop of readCrops(data, set, 'val')) {
+			const { truth } = crop;
+			country = crop.country;
+			const image = shrink(cv, await readImageFile(join(folder, crop.image)), CROP_MAX_SIDE);
+			const [reading] = await lpr.readPlates(image, undefined, crop.country as CountryOption);
 			pairs.push({ truth, read: reading?.raw ?? '' });
 			if (reading?.text === truth) ruled++;
 			accepted.push({ truth, read: reading?.text ?? '', confidence: reading?.confidence ?? 0 });
