@@ -119,7 +119,9 @@ def export_reader(which, run="reader"):
             "how": "i_t = argmax(probs[t]) per step; each of the `lines` equal runs of steps on its own (top line "
                    "first): collapse runs of one index into one; drop blank_index; "
                    "text = vocab[i] of what is left.  char_confidence = highest probs[t][i] over the character's run; "
-                   "plate_confidence = min(char confidences)",
+                   "skipped = max over blank steps t of (1 - probs[t][blank] - probs[t][character read before t] "
+                   "- probs[t][character read after t], in t's line); "
+                   "plate_confidence = min(char confidences, 1 - skipped)",
         },
         "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
         "checks": chk, "latency": lat,
