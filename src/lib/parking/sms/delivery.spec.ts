@@ -76,7 +76,10 @@ describe('advanceStatus', () => {
 		['delivered', 'sent', 'delivered'],
 		['delivered', 'failed', 'delivered'], // final is final
 		['sent', 'undelivered', 'undelivered'],
-		['sent', 'bogus', 'sent']
+		['sent', 'bogus', 'sent'],
+		[null, 'constructor', null], // inherited names are not statuses
+		['sent', '__proto__', 'sent'],
+		['toString', 'sent', 'sent']
 	])('%s + %s → %s', (current, incoming, next) => {
 		expect(advanceStatus(current, incoming)).toBe(next);
 	});

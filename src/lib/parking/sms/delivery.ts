@@ -81,10 +81,11 @@ export const TWILIO_STATUSES = Object.keys(STATUS_RANK);
  * never back, and a final status (delivered, undelivered, failed) is not replaced by another.
  */
 export function advanceStatus(current: string | null, incoming: string): string | null {
-	const next = STATUS_RANK[incoming];
+	// own keys only: `constructor` is on every object's prototype, not a Twilio status
+	const next = Object.hasOwn(STATUS_RANK, incoming) ? STATUS_RANK[incoming] : undefined;
 	if (next === undefined) return current;
 	if (current === null) return incoming;
-	const now = STATUS_RANK[current] ?? -1;
+	const now = (Object.hasOwn(STATUS_RANK, current) ? STATUS_RANK[current] : undefined) ?? -1;
 	if (next === 4 && now === 4) return current;
 	return next > now ? incoming : current;
 }

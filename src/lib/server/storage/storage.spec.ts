@@ -50,6 +50,7 @@ function contract(name: string, open: () => ImageStore) {
 		test('the upload policy: image types only, a size limit, a server-chosen key under the prefix', async () => {
 			const store = open();
 			await expect(issueUpload(store, { prefix: 'evidence/', contentType: 'text/html', bytes: 10 }, T0)).rejects.toMatchObject({ status: 415 });
+			for (const inherited of ['constructor', 'toString', '__proto__']) await expect(issueUpload(store, { prefix: 'evidence/', contentType: inherited, bytes: 10 }, T0)).rejects.toMatchObject({ status: 415 });
 			await expect(issueUpload(store, { prefix: 'evidence/', contentType: 'image/jpeg', bytes: 9 * 2 ** 20 }, T0)).rejects.toMatchObject({ status: 413 });
 			await expect(issueUpload(store, { prefix: 'evidence/', contentType: 'image/jpeg', bytes: 0 }, T0)).rejects.toMatchObject({ status: 422 });
 			const upload = await issueUpload(store, { prefix: 'evidence/', contentType: 'image/png', bytes: 10, scope: 'lot1' }, T0);

@@ -112,7 +112,7 @@ export const UPLOAD_POLICY = { maxBytes: 8 * 1024 * 1024, expiresInSeconds: 300 
  * @throws {AppError} 415 for another type, 413 for a size above the limit, 422 for a size below 1
  */
 export async function issueUpload(store: ImageStore, request: UploadRequest, now: number, policy = UPLOAD_POLICY): Promise<PresignedUpload> {
-	if (!(request.contentType in IMAGE_TYPES)) throw new AppError(415, 'unsupported_media_type', `Upload a JPEG, PNG or WebP image, not ${request.contentType}.`);
+	if (!Object.hasOwn(IMAGE_TYPES, request.contentType)) throw new AppError(415, 'unsupported_media_type', `Upload a JPEG, PNG or WebP image, not ${request.contentType}.`);
 	if (!Number.isInteger(request.bytes) || request.bytes < 1) throw new AppError(422, 'validation_failed', 'Give the exact size in bytes.', { bytes: 'a whole number, 1 or more' });
 	if (request.bytes > policy.maxBytes) throw new AppError(413, 'payload_too_large', `An upload is at most ${policy.maxBytes / 2 ** 20} MB.`);
 	const key = newKey(request.prefix, request.contentType as ImageType, now, request.scope);
