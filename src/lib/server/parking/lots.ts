@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { newId } from '../../id.ts';
 import { PLATE_COUNTRIES, VEHICLE_CLASSES, currencySchema, timeZoneSchema } from '../../parking/index.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
+import { findDeviceKey } from '../auth/device-keys.repo.ts';
 import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
-import { notFound } from '../http/errors.ts';
+import type { Database, Executor } from '../db/database.ts';
+import { AppError, conflict, notFound } from '../http/errors.ts';
 import { findGate, findLot, insertGate, insertLot, listGates, listLots, updateGate, updateLot, type GateRow, type LotRow } from './lots.repo.ts';
 
 export const capacitySchema = z
@@ -119,10 +120,25 @@ export async function createGate(db: Database, lotId: string, input: GateInput, 
 	const gate: Gate = { id: newId(), lotId, ...input, lastHeartbeatAt: null, createdAt: now };
 	await db.transaction(async (x) => {
 		if (!(await findLot(x, lotId))) throw notFound('The lot');
+		await checkDeviceKey(x, gate.deviceKeyId, gate.id);
 		await insertGate(x, gate);
 		await recordAudit(x, { at: now, actorUserId, action: 'gate.create', entity: 'gate', entityId: gate.id, details: { lotId, name: gate.name } });
 	});
 	return gate;
+}
+
+/**
+ * A gate's device key must be a key that exists and is no other gate's (the schema's foreign key
+ * and unique index would refuse it too, but as a 500).
+ * @throws {AppError} 422 `unknown_device_key`, 409 `device_key_in_use`
+ */
+async function checkDeviceKey(x: Executor, deviceKeyId: string | null | undefined, gateId: string): Promise<void> {
+	if (deviceKeyId === null || deviceKeyId === undefined) return;
+	if (!(await findDeviceKey(x, deviceKeyId))) {
+		throw new AppError(422, 'unknown_device_key', 'There is no device key with that id.', { deviceKeyId: 'the id of an existing device key' });
+	}
+	const holder = (await listGates(x)).find((g) => g.deviceKeyId === deviceKeyId && g.id !== gateId);
+	if (holder) throw conflict('device_key_in_use', `That device key is the key of the gate "${holder.name}" already.`);
 }
 
 export async function getGate(db: Database, id: string): Promise<Gate> {
@@ -140,6 +156,7 @@ export async function changeGate(db: Database, id: string, patch: Partial<GateIn
 		const before = await findGate(x, id);
 		if (!before) throw notFound('The gate');
 		if (!changesSomething(patch)) return before;
+		await checkDeviceKey(x, patch.deviceKeyId, id);
 		await updateGate(x, id, patch);
 		await recordAudit(x, { at: now, actorUserId, action: 'gate.update', entity: 'gate', entityId: id, details: { patch } });
 		return { ...before, ...patch };
