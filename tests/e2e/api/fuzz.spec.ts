@@ -1,11 +1,12 @@
 /**
  * Property-based fuzzing (fast-check) of every JSON endpoint, generated from the same route walk
- * and policy table as the access matrix: each route × method gets FUZZ_RUNS (default 15) requests
+ * and policy table as the access matrix: each route × method gets FUZZ_RUNS (default 40) requests
  * from a caller the policy lets through, with random path parameters and query strings and, for
  * methods with a body, random JSON, the routes' own field names holding values of the wrong type,
  * huge strings, deep nesting, invalid UTF-8, truncated JSON and wrong content types. The app must
  * never answer 5xx, and every 4xx must be `{"error":{"code","message"}}`. Bounded in runs, not
- * time; a failure prints fast-check's seed and the shrunk request, to replay it.
+ * time; a failure prints fast-check's seed and the shrunk request, to replay it. 15 runs let a
+ * 500 through that 300 found; FUZZ_RUNS=600 passes on both engines (2026-12-03).
  */
 import fc from 'fast-check';
 import { expect, test } from '@playwright/test';
@@ -13,7 +14,7 @@ import { POLICY } from '../../support/policy.ts';
 import { appRoutes } from '../../support/routes.ts';
 import { bearer, createUser, tokenFor } from '../support.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const PLACEHOLDER = 'zzzzzzzzzzzzzzzzzzzzzzzz';
 
 /** Field names the API reads (not email/password: valid-looking sign-ins would count as failed ones). */
