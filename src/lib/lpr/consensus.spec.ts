@@ -9,6 +9,16 @@ const read = (text: string, conf: number | number[] = 0.9, box: Box = [100, 100,
 });
 
 describe('voteText', () => {
+	test("a read's own confidence caps its characters: a read that may have skipped one counts for less", () => {
+		const skipped = { ...read('KL13G8459', 0.95), confidence: 0.38 };
+		const v = voteText([skipped, skipped, skipped]);
+		expect(v.text).toBe('KL13G8459');
+		expect(v.confidence).toBeLessThan(voteText([read('KL13G8459', 0.95), read('KL13G8459', 0.95), read('KL13G8459', 0.95)]).confidence);
+		expect(Math.max(...v.charConfidences)).toBeCloseTo(1 - 0.62 ** 3, 6);
+		// the full read outvotes the shorter one that is unsure of a gap
+		expect(voteText([skipped, skipped, read('KL13TG8459', 0.9)]).text).toBe('KL13TG8459');
+	});
+
 	test('one read keeps its own text and confidence', () => {
 		const v = voteText([read('KA01AB1234', 0.7)]);
 		expect(v.text).toBe('KA01AB1234');

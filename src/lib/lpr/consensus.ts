@@ -13,6 +13,11 @@ export interface FrameRead {
 	readonly text: string;
 	/** Per character of `text`, each 0–1. */
 	readonly charConfidences: readonly number[];
+	/**
+	 * The read's own confidence when the reader gives one: below its lowest character's where a
+	 * character may have been skipped (`read.ts`), and then no character counts for more.
+	 */
+	readonly confidence?: number;
 	readonly box: Box;
 }
 
@@ -81,7 +86,8 @@ interface MutableTrack {
  * it and dissent lowers it. The text's confidence is its weakest position's, times the share of
  * weight its length got.
  */
-export function voteText(reads: readonly FrameRead[]): { text: string; confidence: number; charConfidences: number[] } {
+export function voteText(frameReads: readonly FrameRead[]): { text: string; confidence: number; charConfidences: number[] } {
+	const reads = frameReads.map((r) => (r.confidence === undefined ? r : { ...r, charConfidences: r.charConfidences.map((c) => Math.min(c, r.confidence as number)) }));
 	const weight = (r: FrameRead): number =>
 		r.charConfidences.length > 0 ? r.charConfidences.reduce((a, b) => a + b, 0) / r.charConfidences.length : 0;
 	const byLength = new Map<number, number>();
