@@ -29,6 +29,11 @@ export async function findGate(x: Executor, id: string): Promise<GateRow | undef
 	return (await x.q.select().from(x.t.gates).where(eq(x.t.gates.id, id)).limit(1))[0];
 }
 
+/** The gate a device key is bound to (at most one: `gates_device_key_uq`). */
+export async function findGateByDeviceKey(x: Executor, deviceKeyId: string): Promise<GateRow | undefined> {
+	return (await x.q.select().from(x.t.gates).where(eq(x.t.gates.deviceKeyId, deviceKeyId)).limit(1))[0];
+}
+
 export async function listGates(x: Executor, lotId?: string): Promise<GateRow[]> {
 	const q = x.q.select().from(x.t.gates);
 	return (lotId ? q.where(eq(x.t.gates.lotId, lotId)) : q).orderBy(asc(x.t.gates.name));

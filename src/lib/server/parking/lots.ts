@@ -10,7 +10,7 @@ import { findDeviceKey } from '../auth/device-keys.repo.ts';
 import type { Config } from '../config.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { AppError, conflict, notFound } from '../http/errors.ts';
-import { findGate, findLot, insertGate, insertLot, listGates, listLots, updateGate, updateLot, type GateRow, type LotRow } from './lots.repo.ts';
+import { findGate, findGateByDeviceKey, findLot, insertGate, insertLot, listGates, listLots, updateGate, updateLot, type GateRow, type LotRow } from './lots.repo.ts';
 
 export const capacitySchema = z
 	.partialRecord(z.enum(VEHICLE_CLASSES), z.int().min(0, 'capacity cannot be negative').max(100_000))
@@ -137,8 +137,8 @@ async function checkDeviceKey(x: Executor, deviceKeyId: string | null | undefine
 	if (!(await findDeviceKey(x, deviceKeyId))) {
 		throw new AppError(422, 'unknown_device_key', 'There is no device key with that id.', { deviceKeyId: 'the id of an existing device key' });
 	}
-	const holder = (await listGates(x)).find((g) => g.deviceKeyId === deviceKeyId && g.id !== gateId);
-	if (holder) throw conflict('device_key_in_use', `That device key is the key of the gate "${holder.name}" already.`);
+	const holder = await findGateByDeviceKey(x, deviceKeyId);
+	if (holder && holder.id !== gateId) throw conflict('device_key_in_use', `That device key is the key of the gate "${holder.name}" already.`);
 }
 
 export async function getGate(db: Database, id: string): Promise<Gate> {
