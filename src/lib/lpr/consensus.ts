@@ -87,7 +87,7 @@ interface MutableTrack {
  * weight its length got.
  */
 export function voteText(frameReads: readonly FrameRead[]): { text: string; confidence: number; charConfidences: number[] } {
-	const reads = frameReads.map((r) => (r.confidence === undefined ? r : { ...r, charConfidences: r.charConfidences.map((c) => Math.min(c, r.confidence as number)) }));
+	const reads = frameReads.map((r) => ({ ...r, charConfidences: r.charConfidences.map((c) => Math.min(c, r.confidence ?? 1)) }));
 	const weight = (r: FrameRead): number =>
 		r.charConfidences.length > 0 ? r.charConfidences.reduce((a, b) => a + b, 0) / r.charConfidences.length : 0;
 	const byLength = new Map<number, number>();
