@@ -1,6 +1,7 @@
 /**
  * Plain geometry shared by the pipeline: the letterbox of `models/plates/contract.py`, mapping
- * detector coordinates back to frame pixels, and box overlap. No OpenCV, no ONNX.
+ * detector coordinates back to frame pixels, box overlap, and the homographies and quad tests of
+ * the corner refiner's crop. No OpenCV, no ONNX.
  */
 
 /** A point in pixels, x to the right, y down. */
@@ -89,6 +90,95 @@ export function iou(a: Box, b: Box): number {
 export function roundHalfEven(v: number): number {
 	const r = Math.round(v);
 	return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * A plane homography, row-major 3×3 `[a, b, c, d, e, f, g, h, i]`:
+ * `(x, y) → ((a·x + b·y + c) / w, (d·x + e·y + f) / w)` with `w = g·x + h·y + i`.
+ */
+export type Homography = readonly [number, number, number, number, number, number, number, number, number];
+
+/**
+ * The homography that maps the unit square (0,0), (1,0), (1,1), (0,1) onto `quad` (TL, TR, BR,
+ * BL), in closed form (Heckbert 1989): what `cv.getPerspectiveTransform(unit, quad)` solves for.
+ * @returns entries with `i = 1`; not finite when three corners are collinear (no such homography)
+ * @example applyHomography(squareToQuad(q), [0.5, 0.5]) // where q's diagonals cross
+ */
+export function squareToQuad(quad: Quad): Homography {
+	const [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = quad;
+	const sx = x0 - x1 + x2 - x3;
+	const sy = y0 - y1 + y2 - y3;
+	const dx1 = x1 - x2;
+	const dx2 = x3 - x2;
+	const dy1 = y1 - y2;
+	const dy2 = y3 - y2;
+	const den = dx1 * dy2 - dx2 * dy1;
+	const g = (sx * dy2 - dx2 * sy) / den;
+	const h = (dx1 * sy - sx * dy1) / den;
+	return [x1 - x0 + g * x1, x3 - x0 + h * x3, x0, y1 - y0 + g * y1, y3 - y0 + h * y3, y0, g, h, 1];
+}
+
+/** `p` mapped by `m` (divided by the homogeneous w, as `cv.perspectiveTransform` does). */
+export function applyHomography(m: Homography, [x, y]: Point): Point {
+	const w = m[6] * x + m[7] * y + m[8];
+	return [(m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w];
+}
+
+/** Each corner of `quad` mapped by `m`. */
+export function mapQuad(m: Homography, quad: Quad): Quad {
+	return [applyHomography(m, quad[0]), applyHomography(m, quad[1]), applyHomography(m, quad[2]), applyHomography(m, quad[3])];
+}
+
+/**
+ * The region around a plate quad that the corner refiner sees: the unit square grown by
+ * `mx` on the left and right and `my` above and below, mapped through the plate's own
+ * homography (so the margin follows the plate's perspective). `mx = my = 0` gives `quad` back.
+ */
+export function marginQuad(quad: Quad, mx: number, my: number): Quad {
+	return mapQuad(squareToQuad(quad), [
+		[-mx, -my],
+		[1 + mx, -my],
+		[1 + mx, 1 + my],
+		[-mx, 1 + my]
+	]);
+}
+
+/**
+ * Twice the signed area of a quad (shoelace): positive for TL → TR → BR → BL clockwise on screen
+ * (y down), negative when the corners run the other way.
+ */
+export function signedArea2(quad: Quad): number {
+	let s = 0;
+	for (let i = 0; i < 4; i++) {
+		const [x0, y0] = quad[i]!;
+		const [x1, y1] = quad[(i + 1) % 4]!;
+		s += x0 * y1 - x1 * y0;
+	}
+	return s;
+}
+
+/** The quad's area in square pixels (its corners in order, not crossing). */
+export function quadArea(quad: Quad): number {
+	return Math.abs(signedArea2(quad)) / 2;
+}
+
+/**
+ * True when the quad is strictly convex (every turn the same way, none straight) and its corners
+ * are finite; a self-crossing ("bow-tie") quad is not convex.
+ */
+export function isConvex(quad: Quad): boolean {
+	if (!quad.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))) return false;
+	let sign = 0;
+	for (let i = 0; i < 4; i++) {
+		const [ax, ay] = quad[i]!;
+		const [bx, by] = quad[(i + 1) % 4]!;
+		const [cx, cy] = quad[(i + 2) % 4]!;
+		const cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
+		if (cross === 0 || (sign !== 0 && Math.sign(cross) !== sign)) return false;
+		sign = Math.sign(cross);
+	}
+	// four turns the same way, each under 180°, sum to one full turn: a simple convex quad
+	return true;
 }
 
 function clamp(v: number, lo: number, hi: number): number {
