@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ContractError, checkModelSize, parseDetectorContract, parseReaderContract } from './contract.ts';
-import { MODELS_DIR, detectorJson, readerJson } from './test-support.ts';
+import { ContractError, checkModelSize, parseDetectorContract, parseReaderContract, parseRefinerContract } from './contract.ts';
+import { MODELS_DIR, detectorJson, readerJson, refinerJson } from './test-support.ts';
 
 /** A deep copy of `json` with the value at `path` replaced (or deleted when `value` is undefined). */
 function edit(json: Record<string, unknown>, path: string, value?: unknown): Record<string, unknown> {
@@ -83,6 +83,55 @@ describe('parseDetectorContract', () => {
 	});
 });
 
+describe('parseRefinerContract', () => {
+	test('reads what export.py writes', () => {
+		expect(parseRefinerContract(refinerJson())).toEqual({
+			version: 'test',
+			bytes: null,
+			inputName: 'crop',
+			outputName: 'corners',
+			height: 64,
+			width: 128,
+			scale: 0.00392156862745098,
+			marginX: 0.25,
+			marginY: 0.5,
+			passes: 1
+		});
+		expect(parseRefinerContract({ ...refinerJson(), bytes: 1234, passes: 2 })).toMatchObject({ bytes: 1234, passes: 2 });
+	});
+
+	test.each([
+		['version', undefined, /version is missing/],
+		['input.name', '', /input\.name must be a non-empty string/],
+		['input.shape', [-1, 1, 64, 128], /input\.shape must be \[n, 3, H, W\]/],
+		['input.shape', [-1, 3, -1, 128], /no fixed H and W/],
+		['input.color', 'BGR', /input\.color must be "RGB"/],
+		['input.layout', 'NHWC', /input\.layout must be "NCHW"/],
+		['input.dtype', 'float16', /input\.dtype must be "float32"/],
+		['input.normalize.scale', 0, /input\.normalize\.scale/],
+		['input.margin', undefined, /input\.margin\.x is missing/],
+		['input.margin.y', -0.1, /input\.margin\.y/],
+		['input.margin.x', '0.25', /input\.margin\.x/],
+		['outputs.corners', undefined, /outputs\.corners\.shape is missing/],
+		['outputs.corners.shape', [-1, 4, 2], /outputs\.corners\.shape must be \[n, 8\]/],
+		['passes', 0, /passes/],
+		['passes', 3, /passes/],
+		['passes', 1.5, /passes/],
+		['passes', undefined, /passes is missing/],
+		['bytes', -1, /bytes/]
+	])('names the bad field %s', (path, value, message) => {
+		const json = path === 'bytes' ? { ...refinerJson(), bytes: value } : edit(refinerJson(), path, value);
+		expect(() => parseRefinerContract(json)).toThrow(message);
+		expect(() => parseRefinerContract(json)).toThrow(ContractError);
+	});
+
+	test('refuses what is not an object, and the other models’ contracts', () => {
+		expect(() => parseRefinerContract(null)).toThrow(ContractError);
+		expect(() => parseRefinerContract(readerJson())).toThrow(ContractError);
+		expect(() => parseRefinerContract(detectorJson())).toThrow(ContractError);
+	});
+});
+
 test('checkModelSize refuses an .onnx from another export', () => {
 	const contract = { bytes: 10 };
 	expect(() => checkModelSize('reader', contract, new Uint8Array(10))).not.toThrow();
@@ -91,8 +140,11 @@ test('checkModelSize refuses an .onnx from another export', () => {
 });
 
 describe.skipIf(!existsSync(join(MODELS_DIR, 'reader.json')))('the exported contracts in models/', () => {
-	test.each(['reader', 'detector'])('%s.json parses', (name) => {
+	const parsers = { reader: parseReaderContract, detector: parseDetectorContract, refiner: parseRefinerContract };
+	// the refiner is optional: its contract is checked when it is there
+	const present = (['reader', 'detector', 'refiner'] as const).filter((name) => name !== 'refiner' || existsSync(join(MODELS_DIR, 'refiner.json')));
+	test.each(present)('%s.json parses', (name) => {
 		const json: unknown = JSON.parse(readFileSync(join(MODELS_DIR, `${name}.json`), 'utf8'));
-		expect(() => (name === 'reader' ? parseReaderContract(json) : parseDetectorContract(json))).not.toThrow();
+		expect(() => parsers[name](json)).not.toThrow();
 	});
 });

@@ -1,5 +1,6 @@
 /**
- * The model contracts: `models/reader.json` and `models/detector.json`, written by
+ * The model contracts: `models/reader.json`, `models/detector.json` and the optional
+ * `models/refiner.json`, written by
  * `models/export.py` from `models/plates/contract.py`. The TypeScript pipeline reads every
  * preprocessing and decoding constant from here, never from its own copy, so a retrained model
  * with another input size or alphabet needs no code change. Parsing checks each field it relies on
@@ -69,6 +70,26 @@ export interface DetectorContract {
 	readonly sizeScale: number;
 	readonly scoreThreshold: number;
 	readonly maxDetections: number;
+}
+
+/** What the pipeline needs from `refiner.json` (the optional corner refiner). */
+export interface RefinerContract {
+	readonly version: string;
+	/** Size of the `.onnx` file the contract was exported with, when given. */
+	readonly bytes: number | null;
+	readonly inputName: string;
+	/** The output holding, per plate, TL, TR, BR, BL as x0, y0, …, x3, y3 in crop units. */
+	readonly outputName: string;
+	/** Input height and width of the RGB crop around a plate. */
+	readonly height: number;
+	readonly width: number;
+	/** x = rgb × scale. */
+	readonly scale: number;
+	/** The crop reaches `marginX` of the plate's width beyond each side, `marginY` of its height above and below. */
+	readonly marginX: number;
+	readonly marginY: number;
+	/** How many times the refiner runs, each pass on the quad the one before refined. */
+	readonly passes: number;
 }
 
 /** A contract file that lacks a field the pipeline relies on, or has it in an unexpected form. */
@@ -213,5 +234,34 @@ export function parseDetectorContract(json: unknown): DetectorContract {
 		sizeScale: num(json, 'size_scale', (n) => n > 0),
 		scoreThreshold: num(json, 'score_threshold', (n) => n > 0 && n < 1),
 		maxDetections: num(json, 'max_detections', positiveInt)
+	};
+}
+
+/**
+ * Reads the corner refiner's contract (the parsed `refiner.json`).
+ * @throws ContractError naming the first missing or malformed field
+ */
+export function parseRefinerContract(json: unknown): RefinerContract {
+	const [height, width] = inputHw(json, 3);
+	if (str(json, 'input.color') !== 'RGB') throw new ContractError('contract field input.color must be "RGB"');
+	if (str(json, 'input.layout') !== 'NCHW') throw new ContractError('contract field input.layout must be "NCHW"');
+	if (str(json, 'input.dtype') !== 'float32') throw new ContractError('contract field input.dtype must be "float32"');
+	const shape = field(json, 'outputs.corners.shape');
+	if (!Array.isArray(shape) || shape.length !== 2 || shape[1] !== 8) {
+		throw new ContractError(`contract field outputs.corners.shape must be [n, 8] (four corners), got ${JSON.stringify(shape)}`);
+	}
+	const margin = (axis: 'x' | 'y'): number => num(json, `input.margin.${axis}`, (n) => Number.isFinite(n) && n >= 0 && n <= 2);
+	return {
+		version: str(json, 'version'),
+		bytes: optionalBytes(json),
+		inputName: str(json, 'input.name'),
+		outputName: 'corners',
+		height,
+		width,
+		scale: num(json, 'input.normalize.scale', (n) => n > 0),
+		marginX: margin('x'),
+		marginY: margin('y'),
+		// each pass is a model run per frame: more than two was never meant
+		passes: num(json, 'passes', (n) => n === 1 || n === 2)
 	};
 }

@@ -116,6 +116,27 @@ export function detectorJson(): Record<string, unknown> {
 	};
 }
 
+/** A refiner.json as models/export.py writes it (the fields the pipeline reads). */
+export function refinerJson(): Record<string, unknown> {
+	return {
+		name: 'spms-plate-corner-refiner',
+		version: 'test',
+		file: 'refiner.onnx',
+		opset: 17,
+		input: {
+			name: 'crop',
+			shape: [-1, 3, 64, 128],
+			dtype: 'float32',
+			layout: 'NCHW',
+			color: 'RGB',
+			normalize: { scale: 0.00392156862745098, formula: 'x = rgb / 255' },
+			margin: { x: 0.25, y: 0.5 }
+		},
+		outputs: { corners: { shape: [-1, 8], meaning: 'TL, TR, BR, BL as x0,y0,x1,y1,x2,y2,x3,y3 in crop units' } },
+		passes: 1,
+		crop: ['the recipe, for people']
+	};
+}
 
 export interface FakePlate {
 	gx: number;
