@@ -8,15 +8,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseDetectorContract, parseReaderContract } from './contract.ts';
+import { parseDetectorContract, parseReaderContract, parseRefinerContract } from './contract.ts';
 import type { Cv } from './cv.ts';
 import { decodeImage } from './decode-node.ts';
 import { decodeDetections, type DetectorMaps } from './detect.ts';
-import type { Quad } from './geometry.ts';
+import { applyHomography, type Point, type Quad } from './geometry.ts';
 import { loadOpenCv } from './node.ts';
-import { detectorInput, readerInput } from './preprocess.ts';
+import { detectorInput, readerInput, refinerInput } from './preprocess.ts';
 import { decodeReading } from './read.ts';
-import { MODELS_DIR, PYTHON, detectorJson, encodePng, pythonMissing, readerJson, testPattern } from './test-support.ts';
+import { MODELS_DIR, PYTHON, detectorJson, encodePng, pythonMissing, readerJson, refinerJson, testPattern } from './test-support.ts';
 
 const PY_PREPROCESS = `
 import sys, json, numpy as np, cv2
@@ -40,6 +40,26 @@ heat = np.fromfile(d + "/heat.f32", np.float32).reshape(96, 160)
 reg = np.fromfile(d + "/reg.f32", np.float32).reshape(12, 96, 160)
 probs = np.fromfile(d + "/probs.f32", np.float32).reshape(-1, C.READER_STEPS, len(C.VOCAB))
 print(json.dumps({"dets": decode(heat, reg), "reads": [C.decode_probs(p) for p in probs]}))
+`;
+
+// The corner refiner's crop (contract.refiner_crop / refiner_tensor / refined_quad); prints
+// "absent" for a contract.py from before the refiner.
+const PY_REFINER = `
+import sys, json, numpy as np, cv2
+sys.path.insert(0, sys.argv[1])
+from plates import contract as C
+if not hasattr(C, "refiner_crop"):
+    print(json.dumps("absent")); sys.exit(0)
+img = cv2.cvtColor(cv2.imread(sys.argv[2], cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+quads = json.loads(sys.argv[4])
+outs = np.array(json.loads(sys.argv[5]), np.float32)
+crops = [C.refiner_crop(img, np.array(q, np.float32)) for q in quads]
+np.stack([C.refiner_tensor(c) for c, _ in crops]).astype(np.float32).tofile(sys.argv[3])
+print(json.dumps({
+    "regions": [C.refiner_region(np.array(q, np.float32)).tolist() for q in quads],
+    "refined": [C.refined_quad(o, M).tolist() for o, (_, M) in zip(outs, crops)],
+    "size": [C.REFINER_H, C.REFINER_W], "margin": [C.REFINER_MARGIN_X, C.REFINER_MARGIN_Y]
+}))
 `;
 
 /** Largest absolute difference; the sizes must match. */
@@ -96,6 +116,44 @@ describe.skipIf(pythonMissing !== null)(`parity with models/plates/contract.py${
 			// Python): the tensors are identical, so any difference is a change in the recipe.
 			expect(maxDiff(det.tensor, pyDet)).toBe(0);
 			expect(maxDiff(readerInput(cv, frame, quads, parseReaderContract(readerJson())), pyRdr)).toBe(0);
+		} finally {
+			frame.delete();
+		}
+	});
+
+	test('the corner refiner’s crops and its corners back in the frame match contract.refiner_crop / refined_quad', (ctx) => {
+		const png = join(dir, 'fixture-refiner.png');
+		writeFileSync(png, encodePng(testPattern(1280, 720)));
+		const quads: Quad[] = [
+			[[384, 302], [896, 274], [883, 432], [397, 446]], // a tilted plate
+			[[20, 10], [300, 30], [290, 120], [10, 100]], // its crop reaches out of the frame
+			[[500.25, 400.5], [700.75, 400.5], [700.75, 460.125], [500.25, 460.125]] // fractional
+		];
+		const outs = [
+			[0.2, 0.25, 0.8, 0.26, 0.79, 0.74, 0.21, 0.75],
+			[0, 0, 1, 0, 1, 1, 0, 1],
+			[0.1667, 0.25, 0.8333, 0.25, 0.8333, 0.75, 0.1667, 0.75]
+		];
+		const out = JSON.parse(execFileSync(PYTHON, ['-c', PY_REFINER, MODELS_DIR, png, join(dir, 'ref.f32'), JSON.stringify(quads), JSON.stringify(outs)], { encoding: 'utf8' })) as
+			| 'absent'
+			| { regions: number[][][]; refined: number[][][]; size: number[]; margin: number[] };
+		if (out === 'absent') return ctx.skip('models/plates/contract.py has no refiner_crop yet');
+		const contract = parseRefinerContract(refinerJson());
+		// the fixture contract is the shipped one's shape; a retrained refiner with another crop changes both
+		expect([contract.height, contract.width, contract.marginX, contract.marginY]).toEqual([...out.size, ...out.margin]);
+		const frame = cv.matFromImageData(decodeImage(readFileSync(png)));
+		try {
+			const ts = refinerInput(cv, frame, quads, contract);
+			ts.regions.forEach((r, k) => r.flat().forEach((v, j) => expect(v).toBeCloseTo(out.regions[k]!.flat()[j]!, 3)));
+			// the same 8-bit warp on both sides, and x × (1/255) in float64 rounds to float32 x / 255 for every byte
+			expect(maxDiff(ts.tensor, readF32(join(dir, 'ref.f32')))).toBe(0);
+			outs.forEach((o, k) => {
+				for (let j = 0; j < 4; j++) {
+					const [x, y] = applyHomography(ts.toFrame[k]!, [o[2 * j]!, o[2 * j + 1]!] as Point);
+					expect(x).toBeCloseTo(out.refined[k]![j]![0]!, 2);
+					expect(y).toBeCloseTo(out.refined[k]![j]![1]!, 2);
+				}
+			});
 		} finally {
 			frame.delete();
 		}

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { parseDetectorContract, parseReaderContract } from './contract.ts';
+import { parseDetectorContract, parseReaderContract, parseRefinerContract } from './contract.ts';
 import type { Cv } from './cv.ts';
-import type { Quad, RgbaImage } from './geometry.ts';
+import { applyHomography, type Quad, type RgbaImage } from './geometry.ts';
 import { loadOpenCv } from './node.ts';
-import { detectorInput, readerInput } from './preprocess.ts';
-import { detectorJson, readerJson } from './test-support.ts';
+import { detectorInput, readerInput, refinerInput } from './preprocess.ts';
+import { detectorJson, readerJson, refinerJson } from './test-support.ts';
 
 const det = parseDetectorContract(detectorJson());
 const rdr = parseReaderContract(readerJson());
+const ref = parseRefinerContract(refinerJson());
 let cv: Cv;
 beforeAll(async () => ({ cv } = await loadOpenCv()));
 
@@ -94,8 +95,64 @@ describe('readerInput', () => {
 		try {
 			expect(() => readerInput(cv, gray, [], rdr)).toThrow(TypeError);
 			expect(() => detectorInput(cv, gray, det)).toThrow(TypeError);
+			expect(() => refinerInput(cv, gray, [], ref)).toThrow(TypeError);
 		} finally {
 			gray.delete();
 		}
+	});
+});
+
+describe('refinerInput', () => {
+	const W = ref.width; // 128
+	const H = ref.height; // 64
+	const plane = W * H;
+	// a white 192 × 64 plate at (96, 100) on blue, red rising with x and green with y outside it
+	const frame = image(640, 360, (x, y) => (x >= 96 && x < 288 && y >= 100 && y < 164 ? [255, 255, 255] : [Math.min(x, 255), Math.min(y, 255), 200]));
+	const plate: Quad = [[96, 100], [288, 100], [288, 164], [96, 164]];
+
+	test('the crop reaches a quarter of the plate’s width beyond each side and half its height above and below', () => {
+		const { regions, tensor } = withFrame(frame, (f) => refinerInput(cv, f, [plate], ref));
+		// 192 × 64 plate → 288 × 128 region: 48 px more left and right, 32 above and below
+		expect(regions).toEqual([[[48, 68], [336, 68], [336, 196], [48, 196]]]);
+		expect(tensor.length).toBe(3 * plane);
+		const at = (c: number, x: number, y: number): number => (tensor[c * plane + y * W + x] as number) / ref.scale;
+		// the plate spans x 128·(0.25 / 1.5) … 128·(1.25 / 1.5) = 21.3 … 106.7 and y 16 … 48 of the crop
+		expect([at(0, 64, 32), at(1, 64, 32), at(2, 64, 32)].map(Math.round)).toEqual([255, 255, 255]);
+		expect([at(0, 24, 18), at(2, 104, 46)].map(Math.round)).toEqual([255, 255]);
+		expect(at(2, 64, 10)).toBeCloseTo(200, 3); // above the plate
+		expect(at(2, 10, 32)).toBeCloseTo(200, 3); // left of it
+		// crop pixel (i, j) samples the frame at (48 + 2.25·i, 68 + 2·j): red = x, green = y there
+		expect(Math.abs(at(0, 8, 4) - (48 + 2.25 * 8))).toBeLessThanOrEqual(1);
+		expect(Math.abs(at(1, 8, 4) - (68 + 2 * 4))).toBeLessThanOrEqual(1);
+		expect(Math.abs(at(0, 90, 60) - (48 + 2.25 * 90))).toBeLessThanOrEqual(1);
+		expect(tensor.every((v) => v >= 0 && v <= 1)).toBe(true);
+	});
+
+	test('toFrame takes crop units back to frame pixels: the plate’s corners where the crop put them', () => {
+		const { toFrame } = withFrame(frame, (f) => refinerInput(cv, f, [plate], ref));
+		const inCrop = [[0.25 / 1.5, 0.5 / 2], [1.25 / 1.5, 0.5 / 2], [1.25 / 1.5, 1.5 / 2], [0.25 / 1.5, 1.5 / 2]] as const;
+		inCrop.forEach((p, j) => {
+			const [x, y] = applyHomography(toFrame[0]!, p);
+			expect(x).toBeCloseTo(plate[j]![0], 4);
+			expect(y).toBeCloseTo(plate[j]![1], 4);
+		});
+	});
+
+	test('a tilted plate is cropped in its own perspective; several plates make one batch; the border replicates', () => {
+		const tilted: Quad = [[100, 110], [280, 95], [290, 170], [95, 160]];
+		const offFrame: Quad = [[-100, -40], [60, -40], [60, 20], [-100, 20]];
+		const { tensor, regions } = withFrame(frame, (f) => refinerInput(cv, f, [tilted, offFrame], ref));
+		expect(tensor.length).toBe(2 * 3 * plane);
+		expect(regions).toHaveLength(2);
+		// the centre of the tilted plate's crop is on the plate
+		expect(Math.round((tensor[32 * W + 64] as number) / ref.scale)).toBe(255);
+		// the second crop lies mostly above and left of the frame: replicated edge pixels, never black
+		const second = tensor.subarray(3 * plane);
+		expect(Math.round((second[2 * plane] as number) / ref.scale)).toBe(200);
+	});
+
+	test('no quads give an empty batch; a quad with three corners in a line has no crop', () => {
+		expect(withFrame(frame, (f) => refinerInput(cv, f, [], ref)).tensor.length).toBe(0);
+		expect(() => withFrame(frame, (f) => refinerInput(cv, f, [[[0, 0], [10, 0], [10, 5], [10, 10]]], ref))).toThrow(RangeError);
 	});
 });

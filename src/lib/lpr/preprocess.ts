@@ -1,10 +1,11 @@
 /**
  * Model inputs from an RGBA frame, as `models/plates/contract.py` makes them: the detector's
- * letterboxed RGB canvas and the reader's rectified gray plates. OpenCV is injected.
+ * letterboxed RGB canvas, the corner refiner's RGB crops around each plate and the reader's
+ * rectified gray plates. OpenCV is injected.
  */
-import type { DetectorContract, ReaderContract } from './contract.ts';
+import type { DetectorContract, ReaderContract, RefinerContract } from './contract.ts';
 import { withMats, type Cv, type CvMat } from './cv.ts';
-import { letterbox, type Letterbox, type Quad } from './geometry.ts';
+import { letterbox, marginQuad, squareToQuad, type Homography, type Letterbox, type Quad } from './geometry.ts';
 
 /** The detector's input tensor and where the frame sits in it. */
 export interface DetectorInput {
@@ -57,11 +58,72 @@ export function readerInput(cv: Cv, frame: CvMat, quads: readonly Quad[], contra
 	assertRgba(cv, frame);
 	const { width: w, height: h, mean, std } = contract;
 	const out = new Float32Array(quads.length * w * h);
+	withMats((keep) => {
+		const gray = keep(new cv.Mat());
+		warpEach(cv, frame, quads, w, h, (warped, n) => {
+			cv.cvtColor(warped, gray, cv.COLOR_RGBA2GRAY);
+			const g = gray.data;
+			const offset = n * w * h;
+			for (let i = 0; i < w * h; i++) out[offset + i] = ((g[i] as number) - mean) / std;
+		});
+	});
+	return out;
+}
+
+/** The corner refiner's input tensor and how each crop sits in the frame. */
+export interface RefinerInput {
+	/** NCHW float32, quads.length × 3 × contract.height × contract.width. */
+	readonly tensor: Float32Array;
+	/** Per quad, the frame region that was cropped (TL, TR, BR, BL in frame pixels). */
+	readonly regions: readonly Quad[];
+	/**
+	 * Per quad, crop units → frame pixels: a point the refiner gives as (x / width, y / height)
+	 * of its crop, mapped to the frame. The same as M⁻¹ · (x·width, y·height) for the warp's M.
+	 */
+	readonly toFrame: readonly Homography[];
+}
+
+/**
+ * The corner refiner's crops, as `refiner.json`'s recipe makes them: for each plate quad Q, the
+ * region E = H_Q(−mx, −my), H_Q(1+mx, −my), H_Q(1+mx, 1+my), H_Q(−mx, 1+my), H_Q the
+ * homography of the unit square onto Q; E warped onto width × height with INTER_LINEAR and
+ * BORDER_REPLICATE (the reader's conventions), RGB planes × scale, alpha dropped.
+ * Q goes in as float32, as OpenCV takes it.
+ * @throws TypeError when `frame` is not an 8-bit RGBA Mat
+ * @throws RangeError for a quad with three corners in a line (it has no homography)
+ */
+export function refinerInput(cv: Cv, frame: CvMat, quads: readonly Quad[], contract: RefinerContract): RefinerInput {
+	assertRgba(cv, frame);
+	const { width: w, height: h, scale, marginX, marginY } = contract;
+	const regions = quads.map((quad) => {
+		const q = quad.map(([x, y]) => [Math.fround(x), Math.fround(y)] as const) as unknown as Quad;
+		const region = marginQuad(q, marginX, marginY).map(([x, y]) => [Math.fround(x), Math.fround(y)] as const) as unknown as Quad;
+		if (!region.flat().every(Number.isFinite)) throw new RangeError(`no crop around the quad ${JSON.stringify(quad)}: three of its corners are in a line`);
+		return region;
+	});
+	const plane = w * h;
+	const tensor = new Float32Array(quads.length * 3 * plane);
+	warpEach(cv, frame, regions, w, h, (warped, n) => {
+		const d = warped.data;
+		const offset = n * 3 * plane;
+		for (let i = 0, j = 0; i < plane; i++, j += 4) {
+			tensor[offset + i] = (d[j] as number) * scale;
+			tensor[offset + plane + i] = (d[j + 1] as number) * scale;
+			tensor[offset + 2 * plane + i] = (d[j + 2] as number) * scale;
+		}
+	});
+	return { tensor, regions, toFrame: regions.map(squareToQuad) };
+}
+
+/**
+ * Warps each quad of the RGBA frame onto a w × h RGBA image (its TL, TR, BR, BL to the image's
+ * corners; INTER_LINEAR, BORDER_REPLICATE) and hands it to `each`, reusing one Mat.
+ */
+function warpEach(cv: Cv, frame: CvMat, quads: readonly Quad[], w: number, h: number, each: (warped: CvMat, n: number) => void): void {
 	const target = [0, 0, w, 0, w, h, 0, h];
 	withMats((keep) => {
 		const dst = keep(cv.matFromArray(4, 1, cv.CV_32FC2, target));
 		const warped = keep(new cv.Mat());
-		const gray = keep(new cv.Mat());
 		const size = new cv.Size(w, h);
 		const border = new cv.Scalar();
 		quads.forEach((quad, n) => {
@@ -70,13 +132,9 @@ export function readerInput(cv: Cv, frame: CvMat, quads: readonly Quad[], contra
 				const m = keepQuad(cv.getPerspectiveTransform(src, dst));
 				cv.warpPerspective(frame, warped, m, size, cv.INTER_LINEAR, cv.BORDER_REPLICATE, border);
 			});
-			cv.cvtColor(warped, gray, cv.COLOR_RGBA2GRAY);
-			const g = gray.data;
-			const offset = n * w * h;
-			for (let i = 0; i < w * h; i++) out[offset + i] = ((g[i] as number) - mean) / std;
+			each(warped, n);
 		});
 	});
-	return out;
 }
 
 function assertRgba(cv: Cv, mat: CvMat): void {
