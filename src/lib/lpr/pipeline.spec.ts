@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { parseDetectorContract, parseReaderContract } from './contract.ts';
+import { parseDetectorContract, parseReaderContract, parseRefinerContract } from './contract.ts';
 import type { Cv } from './cv.ts';
+import type { Quad } from './geometry.ts';
 import { createNodePlateReader, loadOpenCv, readImageFile } from './node.ts';
-import { createPlateReader, type PlateReader } from './pipeline.ts';
-import { DATA_DIR, detectorJson, fakeRuntime, haveData, haveModels, readerJson, testPattern } from './test-support.ts';
+import { createPlateReader, plausibleRefinement, type PlateReader } from './pipeline.ts';
+import { readerInput } from './preprocess.ts';
+import { DATA_DIR, detectorJson, fakeRuntime, haveData, haveModels, readerJson, refinerJson, testPattern, type FakeRefiner } from './test-support.ts';
 
 const det = parseDetectorContract(detectorJson());
 const rdr = parseReaderContract(readerJson());
+const ref = parseRefinerContract(refinerJson());
 
 const model = new Uint8Array(0);
 /** Rounded to 1/1000 px: the hand-made log sizes went through float32. */
@@ -36,6 +39,7 @@ describe('createPlateReader (hand-made model outputs, real OpenCV)', () => {
 			{ model: 'detector', dims: [1, 3, 384, 640] },
 			{ model: 'reader', dims: [1, 1, 64, 160] }
 		]);
+		expect(lpr.refinerVersion).toBeNull();
 	});
 
 	test('a frame without a plate gives an empty list, and the reader does not run', async () => {
@@ -103,6 +107,138 @@ describe('createPlateReader (hand-made model outputs, real OpenCV)', () => {
 		expect(rt.released()).toBe(2);
 		await expect(lpr.readFrame(frame)).rejects.toThrow(/disposed/);
 	});
+});
+
+describe('createPlateReader with a corner refiner (hand-made outputs, real OpenCV)', () => {
+	let cv: Cv;
+	const frame = testPattern(1280, 720);
+	beforeAll(async () => ({ cv } = await loadOpenCv()));
+	const make = async (refiner: FakeRefiner, plates = [{ gx: 50, gy: 40, score: 0.8, text: 'KA01AB1234' }], contract = ref) => {
+		const rt = fakeRuntime(plates, undefined, refiner);
+		const lpr = await createPlateReader({ cv, createSession: rt.createSession, detector: { model, contract: det }, reader: { model, contract: rdr }, refiner: { model, contract } });
+		return { rt, lpr };
+	};
+	// The detector's plate is (336, 304)–(464, 336) in the frame (128 × 32), so the refiner's crop
+	// is (304, 288)–(496, 352): crop units (u, v) are frame (304 + 192·u, 288 + 64·v).
+	const detected: Quad = [[336, 304], [464, 304], [464, 336], [336, 336]];
+	const same = (n: number, corners: number[]): number[] => Array.from({ length: n }, () => corners).flat();
+	const inner = [0.25, 0.25, 0.75, 0.25, 0.75, 0.75, 0.25, 0.75];
+
+	test('readFrame reads each plate in its refined corners, and reports them', async () => {
+		const { rt, lpr } = await make({ corners: (n) => same(n, inner) });
+		expect(lpr.refinerVersion).toBe('test');
+		const [plate] = await lpr.readFrame(frame, { country: 'in' });
+		const refined: Quad = [[352, 304], [448, 304], [448, 336], [352, 336]];
+		expect(plate?.corners.map(px)).toEqual(refined);
+		expect(plate).toMatchObject({ text: 'KA01AB1234' });
+		expect(px(plate?.box ?? [])).toEqual([336, 304, 128, 32]); // the box stays the detector's
+		expect(rt.calls).toEqual([
+			{ model: 'detector', dims: [1, 3, 384, 640] },
+			{ model: 'refiner', dims: [1, 3, 64, 128] },
+			{ model: 'reader', dims: [1, 1, 64, 160] }
+		]);
+		// the reader's input is the plate rectified from the refined corners, not the detector's
+		const image = cv.matFromImageData(frame);
+		try {
+			const expected = readerInput(cv, image, [plate!.corners], rdr);
+			expect(rt.inputs.find((i) => i.model === 'reader')?.data).toEqual(expected);
+			expect(readerInput(cv, image, [detected], rdr)).not.toEqual(expected);
+		} finally {
+			image.delete();
+		}
+	});
+
+	test('all plates of a frame go through the refiner in one batch', async () => {
+		const { rt, lpr } = await make({ corners: (n) => same(n, inner) }, [
+			{ gx: 20, gy: 20, score: 0.5, text: 'MH12XY9876' },
+			{ gx: 100, gy: 60, score: 0.9, text: 'KA01AB1234' }
+		]);
+		expect((await lpr.readFrame(frame)).map((p) => p.text)).toEqual(['KA01AB1234', 'MH12XY9876']);
+		expect(rt.calls.filter((c) => c.model === 'refiner').map((c) => c.dims)).toEqual([[2, 3, 64, 128]]);
+	});
+
+	test.each([
+		['crossed (a bow-tie)', [0.25, 0.25, 0.75, 0.25, 0.25, 0.75, 0.75, 0.75]],
+		['mirrored (TL and TR swapped)', [0.75, 0.25, 0.25, 0.25, 0.25, 0.75, 0.75, 0.75]],
+		['3× the detector’s area (the whole crop)', [0, 0, 1, 0, 1, 1, 0, 1]],
+		['collapsed to a sliver', [0.45, 0.45, 0.55, 0.45, 0.55, 0.55, 0.45, 0.55]],
+		['not a number', [Number.NaN, 0.25, 0.75, 0.25, 0.75, 0.75, 0.25, 0.75]]
+	])('a refined quad that is %s falls back to the detector’s corners', async (_, corners) => {
+		const { lpr } = await make({ corners: (n) => same(n, corners) });
+		const [plate] = await lpr.readFrame(frame);
+		expect(plate?.corners.map(px)).toEqual(detected);
+	});
+
+	test('the guard is per plate: one plate’s bad answer leaves the other’s refinement', async () => {
+		const { lpr } = await make({ corners: () => [...inner, 0, 0, 1, 0, 1, 1, 0, 1] }, [
+			{ gx: 50, gy: 40, score: 0.9, text: 'KA01AB1234' },
+			{ gx: 120, gy: 70, score: 0.6, text: 'MH12XY9876' }
+		]);
+		const plates = await lpr.readFrame(frame);
+		expect(plates[0]?.corners.map(px)).toEqual([[352, 304], [448, 304], [448, 336], [352, 336]]);
+		expect(plates[1]?.corners.map(px)).toEqual([[896, 544], [1024, 544], [1024, 576], [896, 576]]); // the detector's
+	});
+
+	test('with passes: 2 the second pass crops around the first pass’s quad', async () => {
+		const { rt, lpr } = await make({ corners: (n) => same(n, inner) }, undefined, { ...ref, passes: 2 });
+		const [plate] = await lpr.readFrame(frame);
+		// pass 1: (352, 304)–(448, 336); its crop (328, 288)–(472, 352), 144 × 64 → 364 … 436
+		expect(plate?.corners.map(px)).toEqual([[364, 304], [436, 304], [436, 336], [364, 336]]);
+		expect(rt.calls.map((c) => c.model)).toEqual(['detector', 'refiner', 'refiner', 'reader']);
+	});
+
+	test('tracked plates are refined in the new frame; detect() and readPlates() never refine', async () => {
+		const { rt, lpr } = await make({ corners: (n) => same(n, inner) });
+		const [tracked] = await lpr.readFound(frame, [{ box: [336, 304, 128, 32], corners: detected, detectorScore: 0.8 }]);
+		expect(tracked?.corners.map(px)).toEqual([[352, 304], [448, 304], [448, 336], [352, 336]]);
+		expect(tracked?.detectorScore).toBe(0.8);
+		expect(rt.calls.map((c) => c.model)).toEqual(['refiner', 'reader']);
+		rt.calls.length = 0;
+		const [found] = await lpr.detect(frame);
+		expect(found?.corners.map(px)).toEqual(detected);
+		await lpr.readPlates(testPattern(200, 60));
+		await lpr.readPlates(frame, [detected]);
+		expect(rt.calls.map((c) => c.model)).toEqual(['detector', 'reader', 'reader']);
+	});
+
+	test('a frame without a plate runs no refiner', async () => {
+		const { rt, lpr } = await make({ corners: (n) => same(n, inner) }, [{ gx: 50, gy: 40, score: 0.1, text: 'X' }]);
+		expect(await lpr.readFrame(frame)).toEqual([]);
+		expect(rt.calls.map((c) => c.model)).toEqual(['detector']);
+	});
+
+	test('a refiner answer of the wrong size is an error, not a guess', async () => {
+		const { lpr } = await make({ corners: () => inner.slice(0, 6) });
+		await expect(lpr.readFrame(frame)).rejects.toThrow(/the refiner gave 6 values for 1 plates/);
+	});
+
+	test('a refiner that does not match its contract is refused at load, all three sessions released', async () => {
+		const rt = fakeRuntime([], undefined, { corners: () => [], outputs: ['quad'] });
+		await expect(
+			createPlateReader({ cv, createSession: rt.createSession, detector: { model, contract: det }, reader: { model, contract: rdr }, refiner: { model, contract: ref } })
+		).rejects.toThrow(/the refiner model does not match its contract: no output corners/);
+		expect(rt.released()).toBe(3);
+	});
+
+	test('dispose releases the refiner too', async () => {
+		const { rt, lpr } = await make({ corners: () => [] });
+		await lpr.dispose();
+		expect(rt.released()).toBe(3);
+	});
+});
+
+describe('plausibleRefinement', () => {
+	const given: Quad = [[0, 0], [100, 0], [100, 30], [0, 30]];
+	test.each<[string, Quad, boolean]>([
+		['a few pixels off', [[3, -2], [97, 1], [101, 33], [-1, 29]], true],
+		['2.5× the area', [[0, 0], [250, 0], [250, 30], [0, 30]], true],
+		['2.6× the area', [[0, 0], [260, 0], [260, 30], [0, 30]], false],
+		['a 2.5th of the area', [[0, 0], [40, 0], [40, 30], [0, 30]], true],
+		['under a 2.5th', [[0, 0], [39, 0], [39, 30], [0, 30]], false],
+		['crossed', [[0, 0], [100, 0], [0, 30], [100, 30]], false],
+		['the other way round', [[0, 0], [0, 30], [100, 30], [100, 0]], false],
+		['not a number', [[0, 0], [100, 0], [100, Number.NaN], [0, 30]], false]
+	])('%s: %s', (_, refined, ok) => expect(plausibleRefinement(given, refined)).toBe(ok));
 });
 
 describe.skipIf(!haveModels || !haveData)(

@@ -1,21 +1,38 @@
 /**
  * The plate-recognition pipeline over an injected OpenCV instance and ONNX session factory:
- * letterbox → detector → peaks + NMS → rectify each plate from its corners → reader → decode →
- * country rules. Pure of any runtime import, so it runs the same in Node and in a Web Worker.
+ * letterbox → detector → peaks + NMS → (optional) corner refiner → rectify each plate from its
+ * corners → reader → decode → country rules. Pure of any runtime import, so it runs the same in
+ * Node and in a Web Worker.
  */
-import type { DetectorContract, ReaderContract } from './contract.ts';
+import type { DetectorContract, ReaderContract, RefinerContract } from './contract.ts';
 import type { Cv, CvMat } from './cv.ts';
 import { decodeDetections, nonMaxSuppression, type Detection } from './detect.ts';
-import { imageQuad, toFrameBox, toFrameQuad, type Box, type Letterbox, type Quad, type RgbaImage } from './geometry.ts';
+import {
+	applyHomography,
+	imageQuad,
+	isConvex,
+	quadArea,
+	signedArea2,
+	toFrameBox,
+	toFrameQuad,
+	type Box,
+	type Letterbox,
+	type Quad,
+	type RgbaImage
+} from './geometry.ts';
 import type { OnnxSession, OnnxSessionFactory, Tensor } from './onnx.ts';
 import { applyPlateFormat, type CountryOption, type FormattedReading } from './plate-format.ts';
-import { detectorInput, readerInput } from './preprocess.ts';
+import { detectorInput, readerInput, refinerInput } from './preprocess.ts';
 import { decodeReading } from './read.ts';
 
-/** The two models: the bytes of each `.onnx` file and its parsed JSON contract. */
+/**
+ * The models: the bytes of each `.onnx` file and its parsed JSON contract. The corner refiner is
+ * optional: without it plates are read in the detector's corners, as before it existed.
+ */
 export interface PlateModels {
 	readonly detector: { readonly model: Uint8Array; readonly contract: DetectorContract };
 	readonly reader: { readonly model: Uint8Array; readonly contract: ReaderContract };
+	readonly refiner?: { readonly model: Uint8Array; readonly contract: RefinerContract } | undefined;
 }
 
 /** What {@link createPlateReader} needs: the models and the runtimes to run them with. */
@@ -26,8 +43,13 @@ export interface PlateReaderDeps extends PlateModels {
 
 /** One plate read in a frame; coordinates in frame pixels. */
 export interface PlateRead extends FormattedReading {
+	/** The detector's box, clipped to the frame. */
 	readonly box: Box;
-	/** TL, TR, BR, BL, as the detector placed them (may reach slightly outside the frame). */
+	/**
+	 * TL, TR, BR, BL where the plate was read: the corner refiner's corners when it is loaded and
+	 * they pass {@link plausibleRefinement}, else the detector's (they may reach slightly outside
+	 * the frame).
+	 */
 	readonly corners: Quad;
 	/** The detector's centre probability. */
 	readonly detectorScore: number;
@@ -49,28 +71,33 @@ export interface ReadOptions {
 export interface PlateReader {
 	readonly detectorVersion: string;
 	readonly readerVersion: string;
+	/** The corner refiner's version, or null when none is loaded. */
+	readonly refinerVersion: string | null;
 	/**
-	 * Finds and reads the plates in a frame, best first (detector score × read confidence).
+	 * Finds and reads the plates in a frame, best first (detector score × read confidence); with
+	 * a corner refiner, each plate is read in its refined corners.
 	 * A frame without a plate gives an empty list.
 	 * @throws RangeError when `image` is not a well-formed RGBA image
 	 */
 	readFrame(image: RgbaImage, options?: ReadOptions): Promise<PlateRead[]>;
 	/**
 	 * Only the detector: plate boxes and corners in frame pixels, best first, before reading
-	 * (for measuring the detector, or for blurring plates without reading them).
+	 * (for measuring the detector, or for blurring plates without reading them). Never refined.
 	 */
 	detect(image: RgbaImage, options?: ReadOptions): Promise<Detection[]>;
 	/**
 	 * Reads given plate quads without the detector (one reading per quad, in order); without
-	 * quads, the whole image is one plate, as for a dataset crop.
+	 * quads, the whole image is one plate, as for a dataset crop. The quads are read as given:
+	 * the corner refiner does not run.
 	 */
 	readPlates(image: RgbaImage, quads?: readonly Quad[], country?: CountryOption): Promise<FormattedReading[]>;
 	/**
 	 * Reads plates found in an earlier video frame where they were, without the detector; each
 	 * keeps its box and detector score, one the reader finds nothing in is dropped. Best first.
+	 * With a corner refiner, their corners are refined in this frame first (the plate moved).
 	 */
 	readFound(image: RgbaImage, found: readonly FoundPlate[], options?: ReadOptions): Promise<PlateRead[]>;
-	/** Releases both sessions; the reader is unusable afterwards. */
+	/** Releases the sessions; the reader is unusable afterwards. */
 	dispose(): Promise<void>;
 }
 
@@ -89,14 +116,31 @@ function platesOf(readings: readonly FormattedReading[], found: readonly FoundPl
 	return plates.sort((a, b) => b.detectorScore * b.confidence - a.detectorScore * a.confidence);
 }
 
+/** How far a refined quad's area may be from the one it refined, as a factor either way. */
+export const MAX_REFINED_AREA_RATIO = 2.5;
+
+/**
+ * The corner refiner's sanity guard: its quad replaces the one it was given only when it is
+ * strictly convex with finite corners, runs the same way round (not mirrored), and its area is
+ * within a factor {@link MAX_REFINED_AREA_RATIO} of the given quad's. A refiner that lost the
+ * plate (a crop with no plate in it, a plate cut off by the crop) tends to answer with a
+ * collapsed, crossed or whole-crop quad; reading in the detector's corners beats reading there.
+ */
+export function plausibleRefinement(given: Quad, refined: Quad): boolean {
+	if (!isConvex(refined) || Math.sign(signedArea2(refined)) !== Math.sign(signedArea2(given))) return false;
+	const ratio = quadArea(refined) / quadArea(given);
+	return ratio <= MAX_REFINED_AREA_RATIO && ratio >= 1 / MAX_REFINED_AREA_RATIO;
+}
+
 const DEFAULT_MAX_PLATES = 10;
 // det_codec.make_targets trains no centre for boxes under 4 × 2 input pixels: such a peak is noise.
 const MIN_BOX_W = 4;
 const MIN_BOX_H = 2;
 
 /**
- * Loads both models and returns a {@link PlateReader}.
- * @throws Error when a model's input or output names do not match its contract
+ * Loads the models (the refiner when given) and returns a {@link PlateReader}.
+ * @throws Error when a model's input or output names do not match its contract (every session
+ *   made is released first)
  * @example
  * const lpr = await createPlateReader({ cv, createSession, detector, reader });
  * const plates = await lpr.readFrame(imageData, { country: 'in' });
@@ -105,16 +149,25 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 	const { cv } = deps;
 	const det = deps.detector.contract;
 	const rdr = deps.reader.contract;
-	const detSession = await deps.createSession(deps.detector.model);
-	const rdrSession = await deps.createSession(deps.reader.model).catch(async (e: unknown) => {
-		await detSession.release();
-		throw e;
-	});
+	const ref = deps.refiner?.contract ?? null;
+	const sessions: OnnxSession[] = [];
+	const open = async (model: Uint8Array): Promise<OnnxSession> => {
+		const session = await deps.createSession(model);
+		sessions.push(session);
+		return session;
+	};
+	let detSession: OnnxSession;
+	let rdrSession: OnnxSession;
+	let refSession: OnnxSession | null = null;
 	try {
+		detSession = await open(deps.detector.model);
+		rdrSession = await open(deps.reader.model);
+		if (deps.refiner) refSession = await open(deps.refiner.model);
 		checkNames('detector', detSession, [det.inputName], [det.heatName, det.regName, ...(det.heatMaxName ? [det.heatMaxName] : [])]);
 		checkNames('reader', rdrSession, [rdr.inputName], [rdr.outputName]);
+		if (refSession && ref) checkNames('refiner', refSession, [ref.inputName], [ref.outputName]);
 	} catch (e) {
-		await Promise.all([detSession.release(), rdrSession.release()]);
+		await Promise.all(sessions.map((s) => s.release()));
 		throw e;
 	}
 
@@ -133,6 +186,41 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 			.filter((d) => d.box[2] >= MIN_BOX_W && d.box[3] >= MIN_BOX_H)
 			.slice(0, options.maxPlates ?? DEFAULT_MAX_PLATES);
 		return { detections: kept, lb };
+	}
+
+	/**
+	 * The refiner's corners for each quad, in one batched run per pass; a quad keeps its corners
+	 * when it is not strictly convex (no plate homography to crop in) or when a pass's answer
+	 * fails {@link plausibleRefinement} against it (then later passes leave it alone too).
+	 */
+	async function refine(frame: CvMat, quads: readonly Quad[]): Promise<Quad[]> {
+		const result = [...quads];
+		if (refSession === null || ref === null) return result;
+		let active = quads.flatMap((q, i) => (isConvex(q) ? [i] : []));
+		for (let pass = 0; pass < ref.passes && active.length > 0; pass++) {
+			const input = refinerInput(cv, frame, active.map((i) => result[i]!), ref);
+			const out = await refSession.run({ [ref.inputName]: { data: input.tensor, dims: [active.length, 3, ref.height, ref.width] } });
+			const corners = output(out, ref.outputName).data;
+			if (corners.length !== active.length * 8) {
+				throw new Error(`the refiner gave ${corners.length} values for ${active.length} plates, expected 8 each`);
+			}
+			active = active.filter((i, k) => {
+				const toFrame = input.toFrame[k]!;
+				const at = (j: number) => applyHomography(toFrame, [corners[8 * k + 2 * j]!, corners[8 * k + 2 * j + 1]!]);
+				const refined: Quad = [at(0), at(1), at(2), at(3)];
+				const ok = plausibleRefinement(quads[i]!, refined);
+				result[i] = ok ? refined : quads[i]!;
+				return ok;
+			});
+		}
+		return result;
+	}
+
+	/** Refines the found plates' corners and reads each in them. */
+	async function readAt(frame: CvMat, found: readonly FoundPlate[], country: CountryOption): Promise<PlateRead[]> {
+		const corners = await refine(frame, found.map((f) => f.corners));
+		const refined = found.map((f, i) => ({ ...f, corners: corners[i]! }));
+		return platesOf(await read(frame, corners, country), refined);
 	}
 
 	async function read(frame: CvMat, quads: readonly Quad[], country: CountryOption): Promise<FormattedReading[]> {
@@ -172,17 +260,18 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 	return {
 		detectorVersion: det.version,
 		readerVersion: rdr.version,
+		refinerVersion: ref?.version ?? null,
 		async readFrame(image, options = {}) {
 			alive();
 			return withFrame(image, async (frame) => {
 				const { detections, lb } = await detect(frame, options);
 				const found = detections.map((d) => ({ box: toFrameBox(d.box, lb, image.width, image.height), corners: toFrameQuad(d.corners, lb), detectorScore: d.score }));
-				return platesOf(await read(frame, found.map((f) => f.corners), options.country ?? 'auto'), found);
+				return readAt(frame, found, options.country ?? 'auto');
 			});
 		},
 		async readFound(image, found, options = {}) {
 			alive();
-			return withFrame(image, async (frame) => platesOf(await read(frame, found.map((f) => f.corners), options.country ?? 'auto'), found));
+			return withFrame(image, (frame) => readAt(frame, found, options.country ?? 'auto'));
 		},
 		async detect(image, options = {}) {
 			alive();
@@ -203,7 +292,7 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 			if (disposed) return;
 			disposed = true;
 			await queue;
-			await Promise.all([detSession.release(), rdrSession.release()]);
+			await Promise.all(sessions.map((s) => s.release()));
 		}
 	};
 }

@@ -145,16 +145,25 @@ export interface FakePlate {
 	text: string;
 }
 
+/** A fake corner refiner: its answer (8 values per crop, crop units) for each run, by pass. */
+export interface FakeRefiner {
+	corners: (n: number, run: number) => number[];
+	outputs?: string[];
+}
+
 /**
  * Sessions that answer with hand-made maps: one heat peak per plate (a 64×16 px box in detector
- * pixels, corners at the box corners) and, for the reader, the plates' texts in batch order.
+ * pixels, corners at the box corners) and, for the reader, the plates' texts in batch order;
+ * with `refiner`, a third session (made after the reader's) answering `refiner.corners`.
+ * `inputs` keeps every run's input tensor.
  */
-export function fakeRuntime(plates: FakePlate[], names = { det: ['heat', 'heat_max', 'reg'], rdr: ['probs'] }) {
+export function fakeRuntime(plates: FakePlate[], names = { det: ['heat', 'heat_max', 'reg'], rdr: ['probs'] }, refiner?: FakeRefiner) {
 	const rdr = parseReaderContract(readerJson());
 	const GW = 160;
 	const GH = 96;
 	const CELLS = GW * GH;
 	const calls: { model: string; dims: readonly number[] }[] = [];
+	const inputs: { model: string; data: Float32Array }[] = [];
 	let running = 0;
 	let overlapped = false;
 	let released = 0;
@@ -167,6 +176,7 @@ export function fakeRuntime(plates: FakePlate[], names = { det: ['heat', 'heat_m
 			await new Promise((r) => setImmediate(r)); // yield, so an unqueued second call would overlap
 			const x = Object.values(feeds)[0] as Tensor;
 			calls.push({ model, dims: x.dims });
+			inputs.push({ model, data: x.data });
 			running--;
 			return run(x);
 		},
@@ -200,6 +210,15 @@ export function fakeRuntime(plates: FakePlate[], names = { det: ['heat', 'heat_m
 		return { probs: { data: probs, dims: [n, rdr.steps, k] } };
 	});
 	const models = [detector, reader];
+	if (refiner) {
+		let runs = 0;
+		models.push(
+			session('refiner', ['crop'], refiner.outputs ?? ['corners'], (x) => {
+				const n = x.dims[0] as number;
+				return { corners: { data: new Float32Array(refiner.corners(n, runs++)), dims: [n, 8] } };
+			})
+		);
+	}
 	const createSession: OnnxSessionFactory = async () => models.shift() as OnnxSession;
-	return { createSession, calls, overlapped: () => overlapped, released: () => released };
+	return { createSession, calls, inputs, overlapped: () => overlapped, released: () => released };
 }
