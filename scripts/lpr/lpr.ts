@@ -1,12 +1,14 @@
 /**
  * Plate recognition from the command line.
  *
- *   npm run lpr -- read [--json] [--country in|eu|us|br|auto] [--models DIR] [--threshold 0.3] FILE...
+ *   npm run lpr -- read [--json] [--country in|eu|us|br|auto] [--models DIR] [--threshold 0.3] [--no-refiner] FILE...
  *
  * With --json, one line per file, in the order given:
  *   {"file": "<path as given>", "plates": [{"text", "confidence", "box": [x,y,w,h], "corners": [[x,y],…]}], "ms": <ms>}
  * or, for a file that cannot be read or decoded, {"file": "<path>", "error": "<why>"}; the other
- * files go on. Without --json, a table. The models load once per run.
+ * files go on. Without --json, a table. The models load once per run; the corner refiner too when
+ * its files are in the models folder (--no-refiner reads in the detector's corners). `corners` are
+ * the corners each plate was read in.
  *
  * Exit status: 0 when every file was read, 1 when some file failed, 2 for a usage error or
  * models that do not load.
@@ -16,7 +18,7 @@ import { createNodePlateReader, readImageFile } from '../../src/lib/lpr/node.ts'
 import type { PlateRead, PlateReader } from '../../src/lib/lpr/pipeline.ts';
 import type { CountryOption } from '../../src/lib/lpr/plate-format.ts';
 
-const USAGE = 'usage: npm run lpr -- read [--json] [--country in|eu|us|br|auto] [--models DIR] [--threshold 0..1] FILE...';
+const USAGE = 'usage: npm run lpr -- read [--json] [--country in|eu|us|br|auto] [--models DIR] [--threshold 0..1] [--no-refiner] FILE...';
 const COUNTRIES: readonly CountryOption[] = ['in', 'eu', 'us', 'br', 'auto'];
 
 type Line = { file: string; plates: JsonPlate[]; ms: number } | { file: string; error: string };
@@ -65,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
 		parsed = parseArgs({
 			args: argv,
 			allowPositionals: true,
+			allowNegative: true,
 			options: {
+				refiner: { type: 'boolean', default: true },
 				json: { type: 'boolean', default: false },
 				country: { type: 'string', default: 'auto' },
 				models: { type: 'string' },
@@ -92,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 
 	let lpr: PlateReader;
 	try {
-		lpr = await createNodePlateReader(values.models === undefined ? {} : { modelsDir: values.models });
+		lpr = await createNodePlateReader({ ...(values.models === undefined ? {} : { modelsDir: values.models }), refiner: values.refiner });
 	} catch (e) {
 		console.error(`cannot load the models: ${(e as Error).message}`);
 		return 2;

@@ -5,11 +5,11 @@
  * onnxruntime-node is the default: on this 2-core machine it ran the detector about 5× faster than
  * onnxruntime-web's WASM in Node (`npm run bench:lpr`; numbers in `models/README.md`).
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkModelSize, parseDetectorContract, parseReaderContract } from './contract.ts';
+import { ContractError, checkModelSize, parseDetectorContract, parseReaderContract, parseRefinerContract } from './contract.ts';
 import { resolveOpenCv, type Cv } from './cv.ts';
 import { decodeImage } from './decode-node.ts';
 import type { RgbaImage } from './geometry.ts';
@@ -23,8 +23,13 @@ export type NodeRuntime = 'node' | 'web';
 
 /** Options for {@link createNodePlateReader}. */
 export interface NodePlateReaderOptions {
-	/** Folder with detector.onnx/.json and reader.onnx/.json (default: the repository's `models/`). */
+	/**
+	 * Folder with detector.onnx/.json and reader.onnx/.json, and optionally refiner.onnx/.json
+	 * (default: the repository's `models/`).
+	 */
 	readonly modelsDir?: string;
+	/** Load the corner refiner when its two files are there (default true); false reads in the detector's corners. */
+	readonly refiner?: boolean;
 	/** onnxruntime-node (default) or onnxruntime-web's WASM build. */
 	readonly runtime?: NodeRuntime;
 	/**
@@ -65,19 +70,38 @@ export function loadOpenCv(): Promise<{ cv: Cv }> {
 }
 
 /**
- * Reads both models and their JSON contracts from `dir`.
- * @throws Error when a file is missing, a contract is malformed (ContractError), or an `.onnx`
- *   file's size differs from the one its contract was exported with (a half-finished export)
+ * Reads the models and their JSON contracts from `dir`: the detector and the reader, and the
+ * corner refiner when both `refiner.onnx` and `refiner.json` are there (one without the other is
+ * taken as no refiner: an export copies both). A refiner that is there must load like the others.
+ * @param options.refiner false to leave the refiner out even when it is there
+ * @throws Error when a detector or reader file is missing, a contract is not JSON or is
+ *   malformed (ContractError), or an `.onnx` file's size differs from the one its contract was
+ *   exported with (a half-finished export)
  */
-export async function loadModels(dir = DEFAULT_MODELS_DIR): Promise<PlateModels> {
+export async function loadModels(dir = DEFAULT_MODELS_DIR, options: { readonly refiner?: boolean } = {}): Promise<PlateModels> {
 	const load = async <C extends { readonly bytes: number | null }>(name: string, parse: (json: unknown) => C) => {
-		const contract = parse(JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')));
+		const file = join(dir, `${name}.json`);
+		const text = await readFile(file, 'utf8');
+		let json: unknown;
+		try {
+			json = JSON.parse(text);
+		} catch (e) {
+			// e.g. Python's json.dump writes a bare NaN or Infinity, which JSON does not have
+			throw new ContractError(`${file} is not JSON: ${(e as Error).message}`);
+		}
+		const contract = parse(json);
 		const model = new Uint8Array(await readFile(join(dir, `${name}.onnx`)));
 		checkModelSize(name, contract, model);
 		return { model, contract };
 	};
-	const [detector, reader] = await Promise.all([load('detector', parseDetectorContract), load('reader', parseReaderContract)]);
-	return { detector, reader };
+	const exists = (name: string): Promise<boolean> => access(join(dir, name)).then(() => true, () => false);
+	const withRefiner = options.refiner !== false && (await exists('refiner.onnx')) && (await exists('refiner.json'));
+	const [detector, reader, refiner] = await Promise.all([
+		load('detector', parseDetectorContract),
+		load('reader', parseReaderContract),
+		withRefiner ? load('refiner', parseRefinerContract) : undefined
+	]);
+	return refiner ? { detector, reader, refiner } : { detector, reader };
 }
 
 /** An ONNX session factory for Node. */
@@ -99,7 +123,7 @@ export async function nodeSessionFactory(runtime: NodeRuntime = 'node', threads 
  */
 export async function createNodePlateReader(options: NodePlateReaderOptions = {}): Promise<PlateReader> {
 	const [models, { cv }, createSession] = await Promise.all([
-		loadModels(options.modelsDir),
+		loadModels(options.modelsDir, options.refiner === undefined ? {} : { refiner: options.refiner }),
 		loadOpenCv(),
 		nodeSessionFactory(options.runtime, options.threads)
 	]);
