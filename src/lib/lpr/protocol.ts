@@ -7,7 +7,7 @@
 import type { FoundPlate, ReadOptions, PlateRead } from './pipeline.ts';
 
 /** Bumped when a message changes shape; `ready` reports it so a stale cached worker is noticed. */
-export const LPR_PROTOCOL_VERSION = 1;
+export const LPR_PROTOCOL_VERSION = 2;
 
 /** A model to load: its `.onnx` bytes (transferred) or URL, and its JSON contract or its URL. */
 export interface ModelSource {
@@ -24,6 +24,8 @@ export interface InitRequest {
 	readonly id: number;
 	readonly detector: ModelSource;
 	readonly reader: ModelSource;
+	/** The optional corner refiner; without it plates are read in the detector's corners. */
+	readonly refiner?: ModelSource;
 	/**
 	 * Prefix URL (ending in `/`) or the two file URLs of `ort-wasm-simd-threaded.{mjs,wasm}`; a
 	 * `wasm` URL ending in `.gz` is a gzip of the WASM, inflated by the worker.
@@ -66,9 +68,11 @@ export interface ReadyResponse {
 	readonly protocol: typeof LPR_PROTOCOL_VERSION;
 	readonly detectorVersion: string;
 	readonly readerVersion: string;
+	/** The corner refiner's version, or null when none was given. */
+	readonly refinerVersion: string | null;
 	/** ORT threads in use (1 when the page is not cross-origin isolated). */
 	readonly threads: number;
-	/** Time to load OpenCV, ORT and both models, in ms. */
+	/** Time to load OpenCV, ORT and the models, in ms. */
 	readonly loadMs: number;
 }
 

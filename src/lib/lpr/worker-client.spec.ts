@@ -30,8 +30,16 @@ describe('LprWorkerClient', () => {
 		const ready = client.init({ detector: source, reader: { model: '/models/r.onnx', contract: {} } });
 		expect(w.posted[0]?.message).toMatchObject({ type: 'init', id: 1 });
 		expect(w.posted[0]?.transfer).toEqual([source.model]);
-		w.answer({ type: 'ready', id: 1, protocol: 1, detectorVersion: 'd', readerVersion: 'r', threads: 2, loadMs: 9 });
+		w.answer({ type: 'ready', id: 1, protocol: 2, detectorVersion: 'd', readerVersion: 'r', refinerVersion: null, threads: 2, loadMs: 9 });
 		expect(await ready).toMatchObject({ threads: 2 });
+	});
+
+	test('an optional refiner’s model buffer is transferred with the others', () => {
+		const w = fakeWorker();
+		const refiner = { model: new ArrayBuffer(4), contract: {} };
+		void new LprWorkerClient(w.worker).init({ detector: source, reader: { model: '/models/r.onnx', contract: {} }, refiner });
+		expect(w.posted[0]?.transfer).toEqual([source.model, refiner.model]);
+		expect(w.posted[0]?.message).toMatchObject({ refiner: { contract: {} } });
 	});
 
 	test('answers are matched by id, in any order; busy while a read is out', async () => {

@@ -32,6 +32,7 @@ type Pending = { resolve: (r: LprResponse) => void; reject: (e: Error) => void }
  * const lpr = new LprWorkerClient(new Worker(new URL('$lib/lpr/worker.ts', import.meta.url), { type: 'module' }));
  * await lpr.init({ detector: { model: '/models/detector.onnx', contract: '/models/detector.json' },
  *                  reader: { model: '/models/reader.onnx', contract: '/models/reader.json' },
+ *                  refiner: { model: '/models/refiner.onnx', contract: '/models/refiner.json' }, // optional
  *                  wasmPaths: '/ort/' });
  * if (!lpr.busy) show(await lpr.read(await createImageBitmap(video), { country: 'in' }));
  */
@@ -61,7 +62,7 @@ export class LprWorkerClient {
 
 	/** Loads the models (model ArrayBuffers are transferred: they are unusable here afterwards). */
 	async init(request: Omit<InitRequest, 'type' | 'id'>): Promise<ReadyResponse> {
-		const transfer = [request.detector.model, request.reader.model].filter((m): m is ArrayBuffer => m instanceof ArrayBuffer);
+		const transfer = [request.detector.model, request.reader.model, request.refiner?.model].filter((m): m is ArrayBuffer => m instanceof ArrayBuffer);
 		return (await this.#send({ ...request, type: 'init', id: this.#nextId++ }, transfer)) as ReadyResponse;
 	}
 

@@ -2,16 +2,16 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Cv } from './cv.ts';
 import { loadOpenCv } from './node.ts';
 import type { LprRequest, LprResponse } from './protocol.ts';
-import { detectorJson, fakeRuntime, readerJson, testPattern } from './test-support.ts';
+import { detectorJson, fakeRuntime, readerJson, refinerJson, testPattern, type FakeRefiner } from './test-support.ts';
 import { createWorkerHost } from './worker-host.ts';
 
 let cv: Cv;
 beforeAll(async () => ({ cv } = await loadOpenCv()));
 
 /** A host over Node's OpenCV and hand-made sessions; `posted` collects its answers. */
-function host(options: { fetchable?: Record<string, unknown> } = {}) {
+function host(options: { fetchable?: Record<string, unknown>; refiner?: FakeRefiner } = {}) {
 	const posted: LprResponse[] = [];
-	const rt = fakeRuntime([{ gx: 50, gy: 40, score: 0.8, text: 'KA01AB1234' }]);
+	const rt = fakeRuntime([{ gx: 50, gy: 40, score: 0.8, text: 'KA01AB1234' }], undefined, options.refiner);
 	let clock = 0;
 	const handle = createWorkerHost({
 		loadRuntime: async () => ({ cv, createSession: rt.createSession, threads: 1 }),
@@ -44,7 +44,7 @@ describe('createWorkerHost', () => {
 			['result', 2],
 			['disposed', 3]
 		]);
-		expect(posted[0]).toMatchObject({ protocol: 1, detectorVersion: 'test', readerVersion: 'test', threads: 1, loadMs: 5 });
+		expect(posted[0]).toMatchObject({ protocol: 2, detectorVersion: 'test', readerVersion: 'test', refinerVersion: null, threads: 1, loadMs: 5 });
 		expect(posted[1]).toMatchObject({ width: 1280, height: 720, ms: 5, plates: [{ text: 'KA01AB1234', country: 'in' }] });
 	});
 
@@ -73,13 +73,28 @@ describe('createWorkerHost', () => {
 		expect(posted[0]?.type).toBe('ready');
 	});
 
+	test('an optional refiner given by URL is loaded, reported, and refines the plates read', async () => {
+		const { handle, posted, calls } = host({
+			fetchable: { '/m/f.onnx': new Uint8Array(0), '/m/f.json': refinerJson() },
+			refiner: { corners: (n) => Array.from({ length: n }, () => [0.25, 0.25, 0.75, 0.25, 0.75, 0.75, 0.25, 0.75]).flat() }
+		});
+		await handle({ ...init(1), refiner: { model: '/m/f.onnx', contract: '/m/f.json' } } as LprRequest);
+		expect(posted[0]).toMatchObject({ type: 'ready', refinerVersion: 'test' });
+		await handle({ type: 'read', id: 2, frame });
+		expect(calls.map((c) => c.model)).toEqual(['detector', 'refiner', 'reader']);
+		const plates = posted[1]?.type === 'result' ? posted[1].plates : [];
+		expect(plates[0]?.corners.map((p) => p.map(Math.round))).toEqual([[352, 304], [448, 304], [448, 336], [352, 336]]);
+	});
+
 	test.each<[string, LprRequest[], RegExp]>([
 		['a read before init', [{ type: 'read', id: 7, frame }], /send init before read/],
 		['a second init', [init(1), init(7)], /already initialised/],
 		['an unknown request', [{ type: 'explode', id: 7 } as unknown as LprRequest], /unknown request type "explode"/],
 		['a malformed frame', [init(1), { type: 'read', id: 7, frame: { data: new Uint8ClampedArray(3), width: 2, height: 2 } as unknown as ImageData }], /RGBA data/],
 		['a bad contract', [{ ...init(7), reader: { model: new ArrayBuffer(0), contract: { version: 'x' } } } as LprRequest], /contract field/],
-		['a model URL that fails', [{ ...init(7), reader: { model: '/nope.onnx', contract: readerJson() } } as LprRequest], /404/]
+		['a model URL that fails', [{ ...init(7), reader: { model: '/nope.onnx', contract: readerJson() } } as LprRequest], /404/],
+		['a refiner given but not there', [{ ...init(7), refiner: { model: '/nope.onnx', contract: refinerJson() } } as LprRequest], /404/],
+		['a bad refiner contract', [{ ...init(7), refiner: { model: new ArrayBuffer(0), contract: { ...refinerJson(), passes: 9 } } } as LprRequest], /contract field passes/]
 	])('%s is answered with an error of the same id, and the host goes on', async (_, requests, message) => {
 		const { handle, posted } = host();
 		for (const r of requests) await handle(r);

@@ -3,7 +3,7 @@
  * `init`, reads frames in order, and answers every request with one response. `worker.ts` gives
  * it the browser's runtimes; tests give it Node's.
  */
-import { checkModelSize, parseDetectorContract, parseReaderContract } from './contract.ts';
+import { checkModelSize, parseDetectorContract, parseReaderContract, parseRefinerContract } from './contract.ts';
 import type { Cv } from './cv.ts';
 import type { RgbaImage } from './geometry.ts';
 import type { OnnxSessionFactory } from './onnx.ts';
@@ -39,18 +39,20 @@ export function createWorkerHost(env: WorkerHostEnv): (request: LprRequest) => P
 				initialising = true;
 				try {
 					const start = env.now();
-					const [runtime, detector, rdr] = await Promise.all([
+					const [runtime, detector, rdr, refiner] = await Promise.all([
 						env.loadRuntime(request),
 						loadModel('detector', request.detector, parseDetectorContract),
-						loadModel('reader', request.reader, parseReaderContract)
+						loadModel('reader', request.reader, parseReaderContract),
+						request.refiner ? loadModel('refiner', request.refiner, parseRefinerContract) : undefined
 					]);
-					reader = await createPlateReader({ ...runtime, detector, reader: rdr });
+					reader = await createPlateReader({ ...runtime, detector, reader: rdr, refiner });
 					return {
 						type: 'ready',
 						id: request.id,
 						protocol: LPR_PROTOCOL_VERSION,
 						detectorVersion: reader.detectorVersion,
 						readerVersion: reader.readerVersion,
+						refinerVersion: reader.refinerVersion,
 						threads: runtime.threads,
 						loadMs: env.now() - start
 					};
