@@ -2,10 +2,15 @@
  * The installable app: a valid manifest with real icons, a service worker that takes control and
  * holds the models, and an app that loads and reads plates offline after one visit.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { account, FIXTURES, makeLot, setNetwork, waitReady } from './pwa-support.ts';
+
+// the corner refiner is optional: served and listed when both its files are in models/
+const haveRefiner = ['refiner.onnx', 'refiner.json'].every((f) => existsSync(join('models', f)));
+const refinerFiles = haveRefiner ? ['/lpr/refiner.json', '/lpr/refiner.onnx'] : [];
 
 test('the manifest is installable: name, standalone, start URL in scope, real PNG icons incl. a maskable one', async ({ request }) => {
 	const res = await request.get('/manifest.webmanifest');
@@ -34,7 +39,17 @@ test('models are served with their sizes and a content version', async ({ reques
 	const names: string[] = m.files.map((f: { url: string }) => f.url).sort();
 	// the models, ORT's WASM (gzip at rest) and its glue, and the built plate worker (OpenCV.js inside)
 	const workers = names.filter((n) => /^\/lpr\/worker-[\w-]+\.js$/.test(n));
-	expect(names.filter((n) => !workers.includes(n))).toEqual(['/lpr/detector.json', '/lpr/detector.onnx', '/lpr/ort-wasm-simd-threaded.mjs', '/lpr/ort-wasm-simd-threaded.wasm.gz', '/lpr/reader.json', '/lpr/reader.onnx']);
+	expect(names.filter((n) => !workers.includes(n))).toEqual([
+		'/lpr/detector.json',
+		'/lpr/detector.onnx',
+		'/lpr/ort-wasm-simd-threaded.mjs',
+		'/lpr/ort-wasm-simd-threaded.wasm.gz',
+		'/lpr/reader.json',
+		'/lpr/reader.onnx',
+		...refinerFiles
+	]);
+	// an absent refiner is a 404, not a server error
+	for (const name of ['refiner.onnx', 'refiner.json']) expect((await request.get(`/lpr/${name}`)).status(), name).toBe(haveRefiner ? 200 : 404);
 	expect(workers.length).toBeGreaterThan(0);
 	// the worker bundle comes with COEP (a worker of the isolated page needs it) and compressed
 	const bundle = await request.get(workers[0]!, { headers: { 'accept-encoding': 'br' } });
@@ -95,7 +110,7 @@ test('after one visit: service worker active, models cached with progress, app a
 		};
 	});
 	expect(sw.state).toBe('activated');
-	expect(sw.files).toEqual(expect.arrayContaining(['/lpr/detector.onnx', '/lpr/reader.onnx', '/lpr/ort-wasm-simd-threaded.wasm.gz', '/lpr/manifest.json']));
+	expect(sw.files).toEqual(expect.arrayContaining(['/lpr/detector.onnx', '/lpr/reader.onnx', ...refinerFiles, '/lpr/ort-wasm-simd-threaded.wasm.gz', '/lpr/manifest.json']));
 	expect(sw.files.some((f) => f.startsWith('/lpr/worker-'))).toBe(true);
 	// the precache is the build's shell list (the offline routes' files), no more: not the admin pages, chart.js
 	const shellList: string[] = (await (await request.get('/_app/pwa-shell.json')).json()).files;

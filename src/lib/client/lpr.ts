@@ -50,18 +50,46 @@ export async function ensureModels(onProgress: (p: Progress) => void, page?: str
 	return ok;
 }
 
+const MANIFEST = '/lpr/manifest.json';
+const REFINER = { model: '/lpr/refiner.onnx', contract: '/lpr/refiner.json' } as const;
+
 /**
- * Starts the plate worker on the models under `/lpr/`; ORT runs threads when the page is
- * cross-origin isolated (`ready.threads`).
+ * The URLs the plate files' manifest lists: the server's, or offline the copy the service worker
+ * keeps with the files it holds; empty when neither can be had.
+ */
+async function listedLprFiles(): Promise<Set<string>> {
+	const urls = async (res: Response | undefined): Promise<Set<string> | null> => {
+		if (!res?.ok) return null;
+		const files = ((await res.json()) as { files?: unknown }).files;
+		return Array.isArray(files) ? new Set(files.flatMap((f: { url?: unknown }) => (typeof f?.url === 'string' ? [f.url] : []))) : null;
+	};
+	try {
+		const listed = await urls(await fetch(MANIFEST, { cache: 'no-store' }));
+		if (listed) return listed;
+	} catch {
+		// offline: the service worker's copy below
+	}
+	try {
+		return (await urls(typeof caches === 'undefined' ? undefined : await caches.match(MANIFEST))) ?? new Set();
+	} catch {
+		return new Set();
+	}
+}
+
+/**
+ * Starts the plate worker on the models under `/lpr/` (with the corner refiner when the server's
+ * manifest lists it); ORT runs threads when the page is cross-origin isolated (`ready.threads`).
  */
 export async function startPlateReader(): Promise<{ lpr: LprWorkerClient; ready: ReadyResponse }> {
 	// the server's copy under /lpr/ (`lpr-assets.ts`): it sends the COEP a worker of an isolated
 	// page needs, the static file doesn't; the dev server sends it for its own (vite.config.ts)
 	const url = import.meta.env.DEV ? workerUrl : `/lpr/${workerUrl.slice(workerUrl.lastIndexOf('/') + 1)}`;
+	const listed = await listedLprFiles();
 	const lpr = new LprWorkerClient(new Worker(url, { type: 'module' }));
 	const ready = await lpr.init({
 		detector: { model: '/lpr/detector.onnx', contract: '/lpr/detector.json' },
 		reader: { model: '/lpr/reader.onnx', contract: '/lpr/reader.json' },
+		...(listed.has(REFINER.model) && listed.has(REFINER.contract) ? { refiner: REFINER } : {}),
 		wasmPaths: { mjs: '/lpr/ort-wasm-simd-threaded.mjs', wasm: '/lpr/ort-wasm-simd-threaded.wasm.gz' }
 	});
 	return { lpr, ready };

@@ -1,6 +1,6 @@
 /**
- * The big files the browser's plate worker needs — both models with their contracts and ORT's
- * WASM — served from the source tree (`models/`, `node_modules/onnxruntime-web/dist`) under
+ * The big files the browser's plate worker needs — the models with their contracts (the corner
+ * refiner's when it is there) and ORT's WASM — served from the source tree (`models/`, `node_modules/onnxruntime-web/dist`) under
  * `/lpr/`, with a manifest naming their sizes and a version made from their contents. The
  * service worker keeps them in a runtime cache named after that version, so retraining a model
  * (or upgrading ORT) makes phones fetch the new files once, and nothing else.
@@ -19,13 +19,17 @@ const ROOT = process.cwd();
 /**
  * URL name → file and type. Nothing outside this list is served. `gzip`: served as a gzip of the
  * file, made once per file version (the worker inflates it). `unlisted`: served, not in the
- * manifest (for pages of an older version still open).
+ * manifest (for pages of an older version still open). `optional`: a group of files that are
+ * listed and served only while every file of the group is there, and are otherwise a 404 (the
+ * corner refiner: the page loads it when the manifest lists it).
  */
-const FILES: Record<string, { path: string; type: string; gzip?: true; unlisted?: true }> = {
+const FILES: Record<string, { path: string; type: string; gzip?: true; unlisted?: true; optional?: string }> = {
 	'detector.onnx': { path: 'models/detector.onnx', type: 'application/octet-stream' },
 	'detector.json': { path: 'models/detector.json', type: 'application/json' },
 	'reader.onnx': { path: 'models/reader.onnx', type: 'application/octet-stream' },
 	'reader.json': { path: 'models/reader.json', type: 'application/json' },
+	'refiner.onnx': { path: 'models/refiner.onnx', type: 'application/octet-stream', optional: 'refiner' },
+	'refiner.json': { path: 'models/refiner.json', type: 'application/json', optional: 'refiner' },
 	// ORT's WASM gzip at rest: 3.7 of 14.2 MB to download and to keep in the phone's cache
 	'ort-wasm-simd-threaded.wasm.gz': { path: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', type: 'application/gzip', gzip: true },
 	'ort-wasm-simd-threaded.wasm': { path: 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', type: 'application/wasm', unlisted: true },
@@ -57,6 +61,15 @@ async function fileInfo(name: string): Promise<{ bytes: number; sha256: string; 
 	return { bytes: cached.bytes, sha256: cached.sha256, mtimeMs: s.mtimeMs, gzipped: cached.gzipped };
 }
 
+/** Whether a file is on offer: always, or for an optional one, while its whole group is there. */
+async function offered(name: string): Promise<boolean> {
+	const group = FILES[name]!.optional;
+	if (group === undefined) return true;
+	const members = Object.values(FILES).filter((f) => f.optional === group);
+	const found = await Promise.all(members.map((f) => stat(resolve(ROOT, f.path)).then((s) => s.isFile(), () => false)));
+	return found.every(Boolean);
+}
+
 /**
  * The built plate worker and its chunks (OpenCV.js): content-hashed names, served here as
  * `/lpr/<name>` rather than by the static files, so that they get the app's headers: a worker of a
@@ -85,6 +98,7 @@ async function workerBundle(): Promise<Array<{ url: string; bytes: number; sha25
 export async function lprManifest(): Promise<LprManifest> {
 	const files = [];
 	for (const name of Object.keys(FILES).filter((n) => !FILES[n]!.unlisted)) {
+		if (!(await offered(name))) continue;
 		const info = await fileInfo(name);
 		files.push({ url: `/lpr/${name}`, bytes: info.bytes, sha256: info.sha256 });
 	}
@@ -96,12 +110,13 @@ export async function lprManifest(): Promise<LprManifest> {
 /**
  * One `/lpr/` file as a response, revalidated by ETag (the service worker's cache is what keeps
  * it offline; the HTTP cache must not serve a stale model after a retrain).
- * @throws {AppError} 404 for a name not on the list
+ * @throws {AppError} 404 for a name not on the list, or an optional file not on offer
  */
 export async function lprFile(name: string, ifNoneMatch: string | null, acceptEncoding: string | null = null): Promise<Response> {
 	// own keys only: `valueOf` or `constructor` are on every object's prototype, not on the list
 	const entry = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
 	if (!entry) return workerFile(name, acceptEncoding);
+	if (!(await offered(name))) throw notFound('That file');
 	const info = await fileInfo(name);
 	const etag = `"${info.sha256.slice(0, 32)}"`;
 	const headers = { 'content-type': entry.type, 'content-length': String(info.bytes), etag, 'cache-control': 'no-cache', 'cross-origin-resource-policy': 'same-origin' };
