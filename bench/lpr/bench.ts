@@ -1,5 +1,6 @@
 /**
- * Plate-recognition benchmark: milliseconds per 1280×720 frame (detect + read, p50/p95), model
+ * Plate-recognition benchmark: milliseconds per 1280×720 frame (detect, refine when models/ has
+ * the corner refiner, read; p50/p95), model
  * load time and peak memory, in Node (onnxruntime-node and onnxruntime-web's WASM, 1 and 2
  * threads) and in headless Chromium's Web Worker (Debian's /usr/bin/chromium via Playwright).
  *
@@ -185,7 +186,7 @@ async function chromiumRows(frames: Buffer[]): Promise<Row[]> {
 					page.on('pageerror', (e) => console.error('page error:', e.message));
 					await page.goto(url);
 					await page.waitForFunction(() => typeof window.lprBench === 'function');
-					const config: PageBenchConfig = { frames: frames.map((_, i) => `/frames/${i}.rgba`), width: FRAME_W, height: FRAME_H, iterations, warmup, numThreads: threads };
+					const config: PageBenchConfig = { frames: frames.map((_, i) => `/frames/${i}.rgba`), width: FRAME_W, height: FRAME_H, iterations, warmup, numThreads: threads, refiner: haveRefiner };
 					const r: PageBenchResult = await page.evaluate((c) => window.lprBench(c), config);
 					const mem = sampler.stop();
 					rows.push({
@@ -212,6 +213,8 @@ async function chromiumRows(frames: Buffer[]): Promise<Row[]> {
 	return rows;
 }
 
+// the optional corner refiner, as loadModels takes it in Node: when both its files are there
+const haveRefiner = ['refiner.onnx', 'refiner.json'].every((f) => existsSync(join(REPO_ROOT, 'models', f)));
 const loadBefore = loadavg();
 const frames = await benchFrames(values.data, Number(values.count));
 const buffers = frames.map((f) => Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
@@ -225,8 +228,10 @@ try {
 	rmSync(framesFile, { force: true });
 }
 const loadAfter = loadavg();
-const models = ['detector', 'reader'].map((m) => `${m} ${(JSON.parse(readFileSync(join(REPO_ROOT, `models/${m}.json`), 'utf8')) as { version: string }).version}`);
-console.log(`\nPer 1280×720 frame, detect + read; ${iterations} frames after ${warmup} warm-up; ${models.join(', ')}.`);
+const models = ['detector', 'reader', ...(haveRefiner ? ['refiner'] : [])].map(
+	(m) => `${m} ${(JSON.parse(readFileSync(join(REPO_ROOT, `models/${m}.json`), 'utf8')) as { version: string }).version}`
+);
+console.log(`\nPer 1280×720 frame, detect + ${haveRefiner ? 'refine + ' : ''}read; ${iterations} frames after ${warmup} warm-up; ${models.join(', ')}.`);
 console.log(`Load average (1/5/15 min) before ${loadBefore.map((v) => v.toFixed(1)).join('/')}, after ${loadAfter.map((v) => v.toFixed(1)).join('/')} on ${(await import('node:os')).cpus().length} cores.\n`);
 console.log('| where | threads | load ms | p50 ms | p95 ms | peak RSS MB | notes |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');

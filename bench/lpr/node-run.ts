@@ -56,6 +56,7 @@ console.log(
 	JSON.stringify({
 		runtime,
 		threads,
+		refiner: lpr.refinerVersion,
 		openCvMs,
 		modelsMs,
 		p50: percentile(times, 50),

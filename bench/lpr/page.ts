@@ -12,12 +12,14 @@ export interface PageBenchConfig {
 	readonly iterations: number;
 	readonly warmup: number;
 	readonly numThreads: number;
+	/** Load the corner refiner too (bench.ts sets it when models/ has both its files). */
+	readonly refiner: boolean;
 }
 
 export interface PageBenchResult {
 	readonly isolated: boolean;
 	readonly threads: number;
-	/** From `new Worker` to `ready`: worker script, OpenCV.js, ORT WASM and both models. */
+	/** From `new Worker` to `ready`: worker script, OpenCV.js, ORT WASM and the models. */
 	readonly loadMs: number;
 	/** The worker's own load time (OpenCV, ORT, models), as `ready` reports it. */
 	readonly workerLoadMs: number;
@@ -43,6 +45,7 @@ window.lprBench = async (config) => {
 	const ready = await client.init({
 		detector: { model: '/models/detector.onnx', contract: '/models/detector.json' },
 		reader: { model: '/models/reader.onnx', contract: '/models/reader.json' },
+		...(config.refiner ? { refiner: { model: '/models/refiner.onnx', contract: '/models/refiner.json' } } : {}),
 		wasmPaths: '/ort/',
 		numThreads: config.numThreads
 	});

@@ -1,17 +1,19 @@
 /**
  * Evaluates the TypeScript pipeline with the shipped ONNX models, on val splits only:
  *
- *   npm run eval:lpr -- [--data DIR] [--models DIR] [--synthetic DIR | --synthetic-n 600 | --no-synthetic] [--no-write]
+ *   npm run eval:lpr -- [--data DIR] [--models DIR] [--synthetic DIR | --synthetic-n 600 | --no-synthetic] [--no-refiner] [--no-write]
  *
  * - detector recall and precision at IoU ≥ 0.5 on the real scene val split (intl-openlpr-scenes);
  * - reader exact match (raw, and after the country's format rules) and character error rate on
  *   each real crop val split, the whole crop as the plate quad, and how many reads a gate's
  *   default confidence threshold accepts and how many of those are wrong;
- * - end-to-end exact plate match (detector + rectification + reader + rules) on the fixed
+ * - end-to-end exact plate match (detector + corner refiner when the models folder has one +
+ *   rectification + reader + rules; --no-refiner leaves the refiner out) on the fixed
  *   synthetic test set of models/synth_testset.py (generated into a temp folder unless given);
  * - the ten most frequent character confusions of the reader on the real crops.
  *
- * Prints the table and writes it into models/README.md between `<!-- eval:lpr start -->` and
+ * The reader rows read whole crops and the detector rows measure boxes: the refiner changes
+ * neither. Prints the table and writes it into models/README.md between `<!-- eval:lpr start -->` and
  * `<!-- eval:lpr end -->` (added at the end when missing); the rest of that file is left alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -166,6 +168,7 @@ async function main(): Promise<number> {
 			synthetic: { type: 'string' },
 			'synthetic-n': { type: 'string', default: '600' },
 			'no-synthetic': { type: 'boolean', default: false },
+			'no-refiner': { type: 'boolean', default: false },
 			'no-write': { type: 'boolean', default: false }
 		}
 	});
@@ -175,7 +178,7 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const started = performance.now();
-	const lpr = await createNodePlateReader({ modelsDir: models });
+	const lpr = await createNodePlateReader({ modelsDir: models, refiner: !values['no-refiner'] });
 	const { cv } = await loadOpenCv();
 	const lines = ['| stage | data | country | n | result |', '| --- | --- | --- | --- | --- |'];
 	let confusions = '';
@@ -193,22 +196,22 @@ async function main(): Promise<number> {
 	} finally {
 		await lpr.dispose();
 	}
-	const card = JSON.parse(readFileSync(join(models, 'detector.json'), 'utf8')) as { version: string };
-	const rcard = JSON.parse(readFileSync(join(models, 'reader.json'), 'utf8')) as { version: string };
+	const versions = `detector.onnx ${lpr.detectorVersion}, reader.onnx ${lpr.readerVersion}, ${lpr.refinerVersion === null ? 'no refiner' : `refiner.onnx ${lpr.refinerVersion}`}`;
 	const table = [
 		'### TypeScript pipeline (`npm run eval:lpr`)',
 		'',
-		`detector.onnx ${card.version}, reader.onnx ${rcard.version}; onnxruntime-node; val splits only; ${new Date().toISOString().slice(0, 10)}.`,
+		`${versions}; onnxruntime-node; val splits only; ${new Date().toISOString().slice(0, 10)}.`,
 		'',
 		...lines,
 		'',
 		`Ten most frequent reader confusions on the real val crops (truth→read, ∅ = missing): ${confusions || 'none'}.`
 	].join('\n');
 	console.log(table);
-	reportFigures('eval:lpr', figures, [`detector.onnx ${card.version}, reader.onnx ${rcard.version}; val splits only`]);
+	reportFigures('eval:lpr', figures, [`${versions}; val splits only`]);
 	console.error(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
-	// The model card describes the shipped models: other --models are printed, not recorded.
-	if (!values['no-write'] && resolve(models) === resolve(DEFAULT_MODELS_DIR)) {
+	// The model card describes the shipped models: other --models, or leaving out a shipped
+	// refiner, are printed, not recorded.
+	if (!values['no-write'] && !values['no-refiner'] && resolve(models) === resolve(DEFAULT_MODELS_DIR)) {
 		writeModelCard(join(REPO_ROOT, 'models/README.md'), table);
 	}
 	return 0;
