@@ -6,7 +6,8 @@
 Reader: exact match per val crop split (whole crop rectified to 160x64, as the app would).
 Detector: recall / precision at IoU >= 0.5 on the intl scenes val split, letterboxed like the app.
 --e2e DIR: end-to-end on a synth_testset.py directory: a plate counts when a detection overlaps
-it at IoU >= 0.5 and the reader, fed the detected corners, reads its text exactly.
+it at IoU >= 0.5 and the reader, fed the detected corners (refined by the corner refiner when
+its weights exist; --no-refiner to leave them as detected), reads its text exactly.
 --ckpt shipped uses the committed warm-start weights (what the ONNX files contain).
 """
 from __future__ import annotations
@@ -23,19 +24,28 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plates import contract as C  # noqa: E402
 from plates.data import CROP_SETS, DEFAULT_DATA, MODELS_DIR, load_scenes, load_crops, read_rgb  # noqa: E402
 from plates.det_codec import decode, iou, match  # noqa: E402
-from plates.nets import Detector, Reader  # noqa: E402
+from plates.nets import Detector, Reader, Refiner  # noqa: E402
 from plates.runutil import WORK, load_ckpt  # noqa: E402
 
 
-def load(kind, which):
+def new_net(kind, cfg=None):
+    return Reader() if kind == "reader" else Refiner() if kind == "refiner" else Detector((cfg or {}).get("width", 48))
+
+
+def load(kind, which, run=None):
+    """(net, what it is) from models/work/<run>/<which>.pt, or the shipped *.init.pt; None when
+    the refiner has neither."""
     if which != "shipped":
-        ck = load_ckpt(os.path.join(WORK, kind), f"{which}.pt")
+        ck = load_ckpt(os.path.join(WORK, run or kind), f"{which}.pt")
         if ck:
-            net = Reader() if kind == "reader" else Detector(ck["cfg"].get("width", 48))
+            net = new_net(kind, ck["cfg"])
             net.load_state_dict(ck["model"])
-            return net.eval(), f"{kind}/{which}.pt step {ck['step']}"
-    sd = torch.load(os.path.join(MODELS_DIR, f"{kind}.init.pt"))
-    net = Reader() if kind == "reader" else Detector(48)
+            return net.eval(), f"{run or kind}/{which}.pt step {ck['step']}"
+    path = os.path.join(MODELS_DIR, f"{kind}.init.pt")
+    if kind == "refiner" and not os.path.exists(path):
+        return None, None
+    sd = torch.load(path)
+    net = new_net(kind)
     net.load_state_dict({k: v.float() for k, v in sd.items()})
     return net.eval(), f"{kind}.init.pt"
 
@@ -56,6 +66,14 @@ def detect(net, rgb, thresh=0.3):
         d["box"] = [v / s for v in d["box"]]
         d["corners"] = [[x / s, y_ / s] for x, y_ in d["corners"]]
     return dets
+
+
+@torch.no_grad()
+def refine(net, rgb, quads):
+    """Detected quads -> the refiner's corners (frame px), one batched pass."""
+    crops, Ms = zip(*(C.refiner_crop(rgb, np.asarray(q, np.float32)) for q in quads))
+    out = net(torch.from_numpy(np.stack([C.refiner_tensor(c) for c in crops]))).numpy()
+    return [C.refined_quad(o, M) for o, M in zip(out, Ms)]
 
 
 def eval_reader(net, data, errors=0):
@@ -86,14 +104,17 @@ def eval_detector(net, data, thresholds=(0.3, 0.4, 0.5, 0.6)):
             for t, (tp, nd, ng) in stats.items()}
 
 
-def eval_e2e(det, rdr, root, thr=0.4):
+def eval_e2e(det, rdr, root, thr=0.4, refiner=None):
     per = {}
     for line in open(os.path.join(root, "labels.jsonl")):
         r = json.loads(line)
         img = read_rgb(os.path.join(root, r["image"]))
         dets = detect(det, img, thr)
         gts = [p for p in r["plates"] if not p.get("ignore")]
-        texts = read(rdr, [C.reader_gray(img, np.array(d["corners"], np.float32)) for d in dets]) if dets else []
+        quads = [np.array(d["corners"], np.float32) for d in dets]
+        if refiner is not None and quads:
+            quads = refine(refiner, img, quads)
+        texts = read(rdr, [C.reader_gray(img, q) for q in quads]) if dets else []
         st = per.setdefault(r["country"], {"plates": 0, "found": 0, "read": 0})
         for g in gts:
             st["plates"] += 1
@@ -117,17 +138,20 @@ def main():
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--thr", type=float, default=0.4, help="detector score threshold for --e2e")
     ap.add_argument("--skip", choices=["reader", "detector"])
+    ap.add_argument("--refiner-run", help="refiner training run under models/work/ (default: refiner)")
+    ap.add_argument("--no-refiner", action="store_true", help="--e2e with the detector's own corners")
     a = ap.parse_args()
     torch.set_num_threads(1)
     rdr, rname = load("reader", a.ckpt)
     det, dname = load("detector", a.ckpt)
-    res = {"reader_weights": rname, "detector_weights": dname}
+    ref, fname = (None, None) if a.no_refiner else load("refiner", a.ckpt, a.refiner_run)
+    res = {"reader_weights": rname, "detector_weights": dname, "refiner_weights": fname}
     if a.skip != "reader":
         res["reader"] = eval_reader(rdr, a.data, a.errors)
     if a.skip != "detector":
         res["detector"] = eval_detector(det, a.data)
     if a.e2e:
-        res["end_to_end"] = eval_e2e(det, rdr, a.e2e, a.thr)
+        res["end_to_end"] = eval_e2e(det, rdr, a.e2e, a.thr, ref)
     print(json.dumps(res, indent=1))
 
 

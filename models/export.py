@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Export the trained models to ONNX (opset 17) with their JSON contracts.
 
-    /usr/bin/python3 models/export.py [--only reader|detector] [--ckpt best|last] [--reader-run R] [--detector-run D]
+    /usr/bin/python3 models/export.py [--only reader|detector|refiner] [--ckpt best|last] [--reader-run R]
+                                      [--detector-run D] [--refiner-run F]
 
-Writes models/reader.onnx + reader.json, models/detector.onnx + detector.json, and the small fp16
-warm-start weights models/reader.init.pt / detector.init.pt (so training can continue on a fresh
-machine).  Each ONNX file is reloaded, checked with onnx.checker, run with an independent
+Writes models/reader.onnx + reader.json, models/detector.onnx + detector.json,
+models/refiner.onnx + refiner.json, and the small fp16 warm-start weights models/*.init.pt (so
+training can continue on a fresh machine).  Each ONNX file is reloaded, checked with onnx.checker, run with an independent
 runtime (OpenCV DNN) and compared with torch (allclose); latencies are logged.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plates import contract as C  # noqa: E402
 from plates.data import MODELS_DIR  # noqa: E402
-from plates.nets import Detector, DetectorExport, Reader, ReaderExport  # noqa: E402
+from plates.nets import Detector, DetectorExport, Reader, ReaderExport, Refiner  # noqa: E402
 from plates.onnx_io import cv2_ms, export, inline_identities, run_cv2, run_ort_node, torch_ms  # noqa: E402
 from plates.runutil import WORK, load_ckpt  # noqa: E402
 
@@ -178,18 +179,61 @@ def export_detector(which, run="detector"):
     write_contract("detector", contract)
 
 
+def export_refiner(which, run="refiner"):
+    sd, info = load_state(run, which, "refiner.init.pt")
+    net = Refiner()
+    net.load_state_dict(sd)
+    net.eval()
+    path = os.path.join(MODELS_DIR, "refiner.onnx")
+    x = torch.from_numpy(np.random.default_rng(0).uniform(0, 1, (3, 3, C.REFINER_H, C.REFINER_W)).astype(np.float32))
+    export(net, x, path, "crop", ["corners"], dynamic_batch=True)
+    inline_identities(path)
+    chk = check(path, net, x, ["corners"], 1e-5, "crop")
+    lat = {"torch_cpu_2threads_ms": round(torch_ms(net, x[:1]), 2),
+           "opencv_dnn_ms": round(cv2_ms(path, x[:1].numpy(), ["corners"]) or -1, 2)}
+    save_init(net.state_dict(), "refiner.init.pt")
+    W, H, mx, my = C.REFINER_W, C.REFINER_H, C.REFINER_MARGIN_X, C.REFINER_MARGIN_Y
+    contract = {
+        "name": "spms-plate-corner-refiner", "version": f"{VERSION_DATE}-{run}-step{info.get('step', 0)}",
+        "file": "refiner.onnx", "opset": 17, "bytes": os.path.getsize(path),
+        "input": {
+            "name": "crop", "shape": ["n", 3, H, W], "dtype": "float32", "layout": "NCHW", "color": "RGB",
+            "normalize": {"scale": 1 / 255, "formula": "x = rgb / 255"},
+            "margin": {"x": mx, "y": my},
+        },
+        "outputs": {"corners": {"shape": ["n", 8], "meaning": "TL, TR, BR, BL as x0, y0, ..., x3, y3 in crop units "
+                                                             "(x / width, y / height; 0..1 are the crop's edges)"}},
+        "passes": 1,
+        "crop": [
+            "H_Q = getPerspectiveTransform(unit square (0,0),(1,0),(1,1),(0,1) -> the detector's corners Q, TL first)",
+            f"E = H_Q applied to (-{mx},-{my}), (1+{mx},-{my}), (1+{mx},1+{my}), (-{mx},1+{my})",
+            f"M = getPerspectiveTransform(E -> (0,0),({W},0),({W},{H}),(0,{H})); "
+            f"crop = warpPerspective(frame, M, ({W}, {H}), INTER_LINEAR, BORDER_REPLICATE)",
+            "all plates of a frame in one batch; refined corner j = M^-1 applied to "
+            f"(corners[2j] * {W}, corners[2j+1] * {H})",
+            "passes = 2 would repeat this with the refined corners as Q",
+        ],
+        "training": info | {"exported": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        "checks": chk, "latency": lat,
+    }
+    write_contract("refiner", contract)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=["reader", "detector"])
+    ap.add_argument("--only", choices=["reader", "detector", "refiner"])
     ap.add_argument("--ckpt", default="best", choices=["best", "last"])
     ap.add_argument("--reader-run", default="reader", help="training run under models/work/ to export the reader from")
     ap.add_argument("--detector-run", default="detector", help="training run under models/work/ to export the detector from")
+    ap.add_argument("--refiner-run", default="refiner", help="training run under models/work/ to export the refiner from")
     a = ap.parse_args()
     torch.set_num_threads(1)
     if a.only in (None, "reader"):
         export_reader(a.ckpt, a.reader_run)
     if a.only in (None, "detector"):
         export_detector(a.ckpt, a.detector_run)
+    if a.only in (None, "refiner"):
+        export_refiner(a.ckpt, a.refiner_run)
 
 
 if __name__ == "__main__":

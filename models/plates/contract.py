@@ -88,3 +88,41 @@ def letterbox(rgb: np.ndarray, out_h: int = DET_H, out_w: int = DET_W):
 def det_tensor(rgb: np.ndarray) -> np.ndarray:
     """uint8 RGB (H, W, 3) -> float32 (3, H, W) = rgb / 255."""
     return (rgb.astype(np.float32).transpose(2, 0, 1) - DET_MEAN) / DET_STD
+
+
+# ---- corner refiner -----------------------------------------------------------------------
+# The detector's corners come from one stride-4 cell and can be a tenth of the plate's width
+# off; the reader loses a character for every few percent.  The refiner looks again at a crop
+# around the detected quad, in the plate's own perspective, and places the four corners there.
+REFINER_H, REFINER_W = 64, 128          # RGB crop, x = rgb / 255
+REFINER_MARGIN_X, REFINER_MARGIN_Y = 0.25, 0.5   # crop = quad grown by these fractions on each side
+UNIT_SQUARE = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+
+
+def refiner_region(quad: np.ndarray) -> np.ndarray:
+    """The crop's corners in the frame: the quad's unit square grown by the margins, mapped
+    through the homography that takes the unit square onto the quad (TL, TR, BR, BL)."""
+    mx, my = REFINER_MARGIN_X, REFINER_MARGIN_Y
+    grown = np.array([[-mx, -my], [1 + mx, -my], [1 + mx, 1 + my], [-mx, 1 + my]], np.float32)
+    H = cv2.getPerspectiveTransform(UNIT_SQUARE, np.asarray(quad, np.float32))
+    return cv2.perspectiveTransform(grown[None], H)[0]
+
+
+def refiner_crop(rgb: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """RGB frame + detected quad -> (uint8 RGB REFINER_H x REFINER_W crop, frame->crop matrix)."""
+    dst = np.array([[0, 0], [REFINER_W, 0], [REFINER_W, REFINER_H], [0, REFINER_H]], np.float32)
+    M = cv2.getPerspectiveTransform(refiner_region(quad), dst)
+    crop = cv2.warpPerspective(rgb, M, (REFINER_W, REFINER_H), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return crop, M
+
+
+def refiner_tensor(crop: np.ndarray) -> np.ndarray:
+    """uint8 RGB (H, W, 3) -> float32 (3, H, W) = rgb / 255."""
+    return crop.astype(np.float32).transpose(2, 0, 1) / 255.0
+
+
+def refined_quad(out: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """The refiner's 8 outputs (crop units) -> corners (4, 2) in frame pixels."""
+    pts = np.asarray(out, np.float32).reshape(4, 2) * np.array([REFINER_W, REFINER_H], np.float32)
+    return cv2.perspectiveTransform(pts[None], np.linalg.inv(M))[0]

@@ -137,3 +137,35 @@ class DetectorExport(nn.Module):
         y = self.det(x)
         heat = torch.sigmoid(y[:, 0:1])
         return heat, F.max_pool2d(heat, 3, 1, 1), y[:, 1:13]
+
+
+class Refiner(nn.Module):
+    """RGB 64x128 crop around a detected plate -> its four corners (N, 8) in crop units.
+
+    A small encoder down to stride 16 (the whole crop in view), back up to stride 4, one heat
+    map per corner; each corner is the soft-argmax (the expected cell centre under the map's
+    softmax), so the output is continuous and a plate shifted in the crop moves its corners by
+    the same amount.  ~0.45 M parameters."""
+
+    def __init__(self):
+        super().__init__()
+        self.d1 = nn.Sequential(cbr(3, 16, s=2), cbr(16, 24))                 # 32 x 64
+        self.d2 = nn.Sequential(cbr(24, 32, s=2), cbr(32, 32))                # 16 x 32
+        self.d3 = nn.Sequential(cbr(32, 64, s=2), cbr(64, 64))                # 8 x 16
+        self.d4 = nn.Sequential(cbr(64, 96, s=2), cbr(96, 96), cbr(96, 96))   # 4 x 8
+        self.u3 = cbr(96 + 64, 64)
+        self.u2 = nn.Sequential(cbr(64 + 32, 48), cbr(48, 48))
+        self.heat = nn.Conv2d(48, 4, 1)
+        from .contract import REFINER_H, REFINER_W
+        h, w = REFINER_H // 4, REFINER_W // 4
+        gy, gx = torch.meshgrid((torch.arange(h) + 0.5) / h, (torch.arange(w) + 0.5) / w, indexing="ij")
+        self.register_buffer("grid", torch.stack([gx.flatten(), gy.flatten()], 1))   # (h*w, 2): x, y
+
+    def forward(self, x):
+        f2 = self.d2(self.d1(x))
+        f3 = self.d3(f2)
+        f4 = self.d4(f3)
+        u = self.u3(torch.cat([f3, F.interpolate(f4, scale_factor=2.0, mode="nearest")], 1))
+        u = self.u2(torch.cat([f2, F.interpolate(u, scale_factor=2.0, mode="nearest")], 1))
+        p = torch.softmax(self.heat(u).flatten(2), -1)      # N, 4, h*w
+        return torch.matmul(p, self.grid).flatten(1)        # N, 8: x0, y0, ..., x3, y3
