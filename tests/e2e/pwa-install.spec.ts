@@ -121,6 +121,9 @@ test('after one visit: service worker active, models cached with progress, app a
 	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
 	await setNetwork(context, false);
+	// what the page and its plate worker ask for offline (the service worker answers)
+	const asked: string[] = [];
+	page.on('request', (r) => asked.push(new URL(r.url()).pathname));
 	await page.reload();
 	await expect(page.getByTestId('network')).toHaveText('Offline');
 	await waitReady(page);
@@ -128,6 +131,9 @@ test('after one visit: service worker active, models cached with progress, app a
 	await page.getByTestId('photo-input').setInputFiles(join(FIXTURES, 'scene-1.jpg'));
 	await expect(page.getByTestId('photo-message')).toHaveText(/^(Read \S+ \(\d+%\) from the photo\.|No plate found)/, { timeout: 60_000 });
 	await expect(page.getByTestId('photo-message')).toHaveText(/^Read /);
+	// the manifest the service worker keeps tells the page the refiner is there: the worker loaded it
+	for (const file of ['/lpr/detector.onnx', '/lpr/reader.onnx', ...refinerFiles]) expect(asked, file).toContain(file);
+	if (!haveRefiner) expect(asked).not.toContain('/lpr/refiner.onnx');
 
 	// a page never visited gets the offline page, not the browser's error
 	await page.goto('/account');
