@@ -113,7 +113,7 @@ try {
 	const load = loadavg().map((l) => l.toFixed(1)).join(' ');
 	console.log(`PWA bench (${new Date().toISOString()}, ${process.arch}, ${availableParallelism()} cores, load ${load}, Chromium headless; crossOriginIsolated ${isolated}, ${threads} ORT thread${threads === 1 ? '' : 's'} in the worker)`);
 	console.log(`app-shell JS (gzip -9):        ${kb(shellGzip)} in ${shell.length} files precached, + service worker ${kb(swGzip)}  (goal ≤ 150 KB; all pages' JS ${kb(allGzip)} in ${allJs.length} files)`);
-	console.log(`models + WASM (as downloaded): ${mb(modelBytes)}: detector ${mb(named('detector.onnx'))}, reader ${mb(named('reader.onnx'))}, ORT WASM ${mb(named('.wasm.gz'))} gzip at rest (${mb(wasmRaw)} inflated in memory), ORT glue ${kb(named('.mjs'))}  (goal ≤ 12 MB)`);
+	console.log(`models + WASM (as downloaded): ${mb(modelBytes)}: detector ${mb(named('detector.onnx'))}, reader ${mb(named('reader.onnx'))}${named('refiner.onnx') ? `, refiner ${mb(named('refiner.onnx'))}` : ''}, ORT WASM ${mb(named('.wasm.gz'))} gzip at rest (${mb(wasmRaw)} inflated in memory), ORT glue ${kb(named('.mjs'))}  (goal ≤ 12 MB)`);
 	console.log(`plate worker bundle (OpenCV):  ${mb(workerRaw)} kept in the runtime cache, ${mb(workerBrotli)} over the wire (brotli)`);
 	console.log(`first navigation → ready to scan: cold ${s(median(times.cold))} (runs ${times.cold.map(s).join(', ')}), warm ${s(median(times.warm))} (runs ${times.warm.map(s).join(', ')})`);
 	console.log(`live scanner: ${median(fps).toFixed(1)} frames/s median (min ${Math.min(...fps).toFixed(1)}, max ${Math.max(...fps).toFixed(1)}; fake camera 640×360), the detector on ${median(detectorFps).toFixed(1)} of them/s, the reader alone on the others  (goal ≥ 15)`);
