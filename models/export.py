@@ -38,7 +38,9 @@ def fp16_round(sd):
 def load_state(name, which, init_name):
     ck = load_ckpt(os.path.join(WORK, name), f"{which}.pt") or load_ckpt(os.path.join(WORK, name), "last.pt")
     if ck:
-        return fp16_round(ck["model"]), {"step": ck["step"], "best_val": ck.get("best"), "config": ck["cfg"]}
+        best = ck.get("best")  # inf (the refiner's "no validation yet") is not JSON: null
+        best = best if best is not None and np.isfinite(best) else None
+        return fp16_round(ck["model"]), {"step": ck["step"], "best_val": best, "config": ck["cfg"]}
     p = os.path.join(MODELS_DIR, init_name)
     sd = torch.load(p)
     return {k: v.float() for k, v in sd.items()}, {"note": f"from {init_name}"}
@@ -73,7 +75,7 @@ def check(path, module, x, names, atol, input_name):
 def write_contract(name, contract):
     """models/<name>.json beside the ONNX file, and a one-line summary of what was checked."""
     with open(os.path.join(MODELS_DIR, f"{name}.json"), "w") as f:
-        json.dump(contract, f, indent=1, default=str)
+        json.dump(contract, f, indent=1, default=str, allow_nan=False)
     print(f"{name}:", json.dumps({k: contract[k] for k in ("version", "bytes", "checks", "latency")}, default=str))
 
 
