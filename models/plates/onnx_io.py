@@ -10,6 +10,7 @@ import time
 import cv2
 import numpy as np
 import onnx
+from onnx import numpy_helper
 import torch
 
 
@@ -114,5 +115,30 @@ def inline_identities(path: str) -> None:
             keep.append(n)
     del m.graph.node[:]
     m.graph.node.extend(keep)
+    onnx.checker.check_model(m, full_check=True)
+    onnx.save(m, path)
+
+
+def store_fp16(path: str, min_size: int = 256) -> None:
+    """Keep the larger float32 weights as float16 in the file, each turned back into float32 by a
+    Cast node that runtimes fold at load (onnxruntime's constant folding): half the download,
+    the same graph and speed.  The fused conv weights are not exact in fp16 (BatchNorm folded
+    in), so callers check the outputs against torch with a tolerance that fp16 weights meet."""
+    m = onnx.load(path)
+    casts, keep = [], []
+    for init in m.graph.initializer:
+        a = numpy_helper.to_array(init)
+        if a.dtype != np.float32 or a.size < min_size:
+            keep.append(init)
+            continue
+        half = numpy_helper.from_array(a.astype(np.float16), init.name + "_fp16")
+        keep.append(half)
+        casts.append(onnx.helper.make_node("Cast", [half.name], [init.name], to=onnx.TensorProto.FLOAT,
+                                           name=init.name + "_cast"))
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(keep)
+    nodes = list(m.graph.node)
+    del m.graph.node[:]
+    m.graph.node.extend(casts + nodes)
     onnx.checker.check_model(m, full_check=True)
     onnx.save(m, path)
