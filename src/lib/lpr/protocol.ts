@@ -2,7 +2,7 @@
  * The message protocol between a page and the plate-recognition Web Worker (`worker.ts`).
  * Every request carries an `id`; the worker answers each with exactly one response of the same
  * `id`: `ready`, `result`, `disposed`, or `error`. Frames and model bytes are transferred, not
- * copied. See `src/lib/lpr/README.md` for a walk-through.
+ * copied. `LprWorkerClient` (`worker-client.ts`) shows a whole exchange in its example.
  */
 import type { FoundPlate, ReadOptions, PlateRead } from './pipeline.ts';
 
