@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from . import augment as A
-from .contract import REFINER_H, REFINER_W, UNIT_SQUARE, refiner_crop
+from .contract import REFINER_H, REFINER_W, UNIT_SQUARE, refiner_crop, refiner_region
 from .reader_data import scene_patch
 from .render import random_plate
 
@@ -53,6 +53,21 @@ def refiner_sample(rng, scenes, crops=None, p_crop=0.2):
         small = cv2.resize(bg, (max(8, int(side * f)), max(8, int(side * f))), interpolation=cv2.INTER_AREA)
         bg = cv2.resize(small, (side, side), interpolation=cv2.INTER_LINEAR)
     bg = A.photometric(bg, rng, 0.7)
-    crop, M = refiner_crop(bg, detector_like(rng, q))
+    # A draw that leaves a true corner well outside the crop is drawn again: the soft-argmax
+    # cannot point there, and such a target (a near-degenerate quad maps it far away) gave
+    # single batches a loss a hundred times the rest.
+    for _ in range(8):
+        dq = detector_like(rng, q)
+        target = _target(q, dq)
+        if np.all(np.abs(target - 0.5) < 0.75):
+            break
+    crop, M = refiner_crop(bg, dq)
     target = cv2.perspectiveTransform(q[None].astype(np.float32), M)[0] / np.array([REFINER_W, REFINER_H], np.float32)
     return crop, target.reshape(8).astype(np.float32)
+
+
+def _target(q: np.ndarray, dq: np.ndarray) -> np.ndarray:
+    """The true corners in crop units for a crop around dq (the homography only, no warp)."""
+    dst = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    M = cv2.getPerspectiveTransform(refiner_region(dq), dst)
+    return cv2.perspectiveTransform(q[None].astype(np.float32), M)[0]
