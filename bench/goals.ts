@@ -22,7 +22,9 @@ const g = (op: Op, target: number, issue: number) => ({ op, target, issue });
 
 export const FIGURES: readonly FigureSpec[] = [
 	// #5 plate recognition
-	{ bench: 'models', figure: 'detector.mb', label: 'detector.onnx size', unit: 'MB', goal: g('<=', 6, 5) },
+	{ bench: 'models', figure: 'detector.mb', label: 'detector.onnx size', unit: 'MB' },
+	{ bench: 'models', figure: 'refiner.mb', label: 'refiner.onnx size (the corner refiner, optional)', unit: 'MB' },
+	{ bench: 'models', figure: 'detection.mb', label: 'detector.onnx + refiner.onnx size (both find the plate)', unit: 'MB', goal: g('<=', 6, 5) },
 	{ bench: 'models', figure: 'reader.mb', label: 'reader.onnx size', unit: 'MB', goal: g('<=', 3, 5) },
 	{ bench: 'bench:lpr', figure: 'node.p50', label: 'detect + read per 1280×720 frame, Node (onnxruntime-node, best thread count), p50', unit: ms, goal: g('<=', 25, 5) },
 	{ bench: 'bench:lpr', figure: 'node.p95', label: 'the same, p95', unit: ms },
