@@ -141,10 +141,7 @@ def load_line_splits(d, net, crops) -> dict[str, list[str]]:
 
 
 def lr_at(step, cfg):
-    if step < 300:
-        return cfg["lr"] * (step + 1) / 300
-    t = min(1.0, step / cfg["steps"])
-    return cfg["lr"] * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * t)))
+    return R.warmup_cosine_lr(step, cfg["lr"], cfg["steps"], 300)
 
 
 def main():

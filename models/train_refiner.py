@@ -78,10 +78,7 @@ def evaluate(net, val):
 
 
 def lr_at(step, cfg):
-    if step < 200:
-        return cfg["lr"] * (step + 1) / 200
-    t = min(1.0, step / cfg["steps"])
-    return cfg["lr"] * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * t)))
+    return R.warmup_cosine_lr(step, cfg["lr"], cfg["steps"], 200)
 
 
 def main():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 
@@ -40,6 +41,15 @@ def save_ckpt(d: str, state: dict, keep_name: str | None = None) -> None:
 def load_ckpt(d: str, name: str = "last.pt"):
     p = os.path.join(d, name)
     return torch.load(p, map_location="cpu") if os.path.exists(p) else None
+
+
+def warmup_cosine_lr(step: int, lr: float, steps: int, warmup: int) -> float:
+    """The learning rate of every training here: linear warm-up over `warmup` steps, then a cosine
+    from lr down to 2 % of it at `steps` (a resume with another --steps reshapes the rest)."""
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    t = min(1.0, step / steps)
+    return lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
 def log(msg: str) -> None:
