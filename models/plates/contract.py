@@ -108,13 +108,22 @@ def refiner_region(quad: np.ndarray) -> np.ndarray:
     return cv2.perspectiveTransform(grown[None], H)[0]
 
 
+def refiner_matrix(quad: np.ndarray) -> np.ndarray:
+    """The frame -> crop pixels homography of the refiner's crop around a detected quad."""
+    dst = np.array([[0, 0], [REFINER_W, 0], [REFINER_W, REFINER_H], [0, REFINER_H]], np.float32)
+    return cv2.getPerspectiveTransform(refiner_region(quad), dst)
+
+
 def refiner_crop(rgb: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RGB frame + detected quad -> (uint8 RGB REFINER_H x REFINER_W crop, frame->crop matrix)."""
-    dst = np.array([[0, 0], [REFINER_W, 0], [REFINER_W, REFINER_H], [0, REFINER_H]], np.float32)
-    M = cv2.getPerspectiveTransform(refiner_region(quad), dst)
-    crop = cv2.warpPerspective(rgb, M, (REFINER_W, REFINER_H), flags=cv2.INTER_LINEAR,
+    M = refiner_matrix(quad)
+    return refiner_warp(rgb, M), M
+
+
+def refiner_warp(rgb: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """The crop a frame -> crop matrix gives: the reader's warp conventions at the refiner's size."""
+    return cv2.warpPerspective(rgb, M, (REFINER_W, REFINER_H), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
-    return crop, M
 
 
 def refiner_tensor(crop: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from . import augment as A
-from .contract import REFINER_H, REFINER_W, UNIT_SQUARE, refiner_crop, refiner_region
+from .contract import REFINER_H, REFINER_W, UNIT_SQUARE, refiner_matrix, refiner_warp
 from .reader_data import scene_patch
 from .render import random_plate
 
@@ -58,16 +58,8 @@ def refiner_sample(rng, scenes, crops=None, p_crop=0.2):
     # single batches a loss a hundred times the rest.
     for _ in range(8):
         dq = detector_like(rng, q)
-        target = _target(q, dq)
+        M = refiner_matrix(dq)
+        target = cv2.perspectiveTransform(q[None].astype(np.float32), M)[0] / np.array([REFINER_W, REFINER_H], np.float32)
         if np.all(np.abs(target - 0.5) < 0.75):
             break
-    crop, M = refiner_crop(bg, dq)
-    target = cv2.perspectiveTransform(q[None].astype(np.float32), M)[0] / np.array([REFINER_W, REFINER_H], np.float32)
-    return crop, target.reshape(8).astype(np.float32)
-
-
-def _target(q: np.ndarray, dq: np.ndarray) -> np.ndarray:
-    """The true corners in crop units for a crop around dq (the homography only, no warp)."""
-    dst = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
-    M = cv2.getPerspectiveTransform(refiner_region(dq), dst)
-    return cv2.perspectiveTransform(q[None].astype(np.float32), M)[0]
+    return refiner_warp(bg, M), target.reshape(8).astype(np.float32)
