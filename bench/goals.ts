@@ -34,6 +34,8 @@ export const FIGURES: readonly FigureSpec[] = [
 	{ bench: 'bench:lpr', figure: 'node.peakMb', label: 'peak RSS in Node', unit: 'MB' },
 	{ bench: 'eval:lpr', figure: 'detector.recall', label: 'detector recall at IoU ≥ 0.5, real scenes (val)', unit: '%', goal: g('>=', 97, 5) },
 	{ bench: 'eval:lpr', figure: 'detector.precision', label: 'detector precision, real scenes (val)', unit: '%' },
+	{ bench: 'eval:lpr', figure: 'detection.recall', label: 'detector + corner refiner recall at IoU ≥ 0.5 (the boxes readFrame reports), real scenes (val)', unit: '%', goal: g('>=', 97, 5) },
+	{ bench: 'eval:lpr', figure: 'detection.precision', label: 'detector + corner refiner precision, real scenes (val)', unit: '%' },
 	{ bench: 'eval:lpr', figure: 'reader.exact.in-lprnet-crops', label: 'reader exact match, real Indian crops (val)', unit: '%', goal: g('>=', 95, 5) },
 	{ bench: 'eval:lpr', figure: 'reader.exact.br-openalpr-crops', label: 'reader exact match, real Brazilian crops (val)', unit: '%', goal: g('>=', 97, 5) },
 	{ bench: 'eval:lpr', figure: 'reader.exact.eu-openalpr-crops', label: 'reader exact match, real European crops (val)', unit: '%', goal: g('>=', 90, 5) },

@@ -12,6 +12,7 @@ import {
 	roundHalfEven,
 	signedArea2,
 	squareToQuad,
+	quadBox,
 	toFrameBox,
 	toFramePoint,
 	toFrameQuad,
@@ -88,6 +89,13 @@ describe('inverse mapping to frame pixels', () => {
 	test('the pad area below the content maps outside the frame (and its boxes clip to nothing)', () => {
 		const [, , , h] = toFrameBox([0, 365, 50, 10], lb, 1280, 720);
 		expect(h).toBe(0);
+	});
+});
+
+describe('quadBox', () => {
+	test('is the box around a tilted quad, clipped to the frame', () => {
+		expect(quadBox([[10, 20], [110, 10], [115, 50], [12, 60]], 1280, 720)).toEqual([10, 10, 105, 50]);
+		expect(quadBox([[-5, 700], [60, 700], [60, 730], [-5, 730]], 1280, 720)).toEqual([0, 700, 60, 20]);
 	});
 });
 

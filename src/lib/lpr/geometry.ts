@@ -67,6 +67,15 @@ export function toFrameBox([x, y, w, h]: Box, lb: Letterbox, frameWidth: number,
 	return [x0, y0, x1 - x0, y1 - y0];
 }
 
+/** The axis-aligned box around a quad's corners, clipped to a `frameWidth × frameHeight` frame. */
+export function quadBox(quad: Quad, frameWidth: number, frameHeight: number): Box {
+	const xs = quad.map(([x]) => clamp(x, 0, frameWidth));
+	const ys = quad.map(([, y]) => clamp(y, 0, frameHeight));
+	const x0 = Math.min(...xs);
+	const y0 = Math.min(...ys);
+	return [x0, y0, Math.max(...xs) - x0, Math.max(...ys) - y0];
+}
+
 /** The whole image as a quad: how a plain crop is rectified (the crop is the plate). */
 export function imageQuad(width: number, height: number): Quad {
 	return [

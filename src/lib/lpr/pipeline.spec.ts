@@ -131,7 +131,7 @@ describe('createPlateReader with a corner refiner (hand-made outputs, real OpenC
 		const refined: Quad = [[352, 304], [448, 304], [448, 336], [352, 336]];
 		expect(plate?.corners.map(px)).toEqual(refined);
 		expect(plate).toMatchObject({ text: 'KA01AB1234' });
-		expect(px(plate?.box ?? [])).toEqual([336, 304, 128, 32]); // the box stays the detector's
+		expect(px(plate?.box ?? [])).toEqual([352, 304, 96, 32]); // the box around the refined corners
 		expect(rt.calls).toEqual([
 			{ model: 'detector', dims: [1, 3, 384, 640] },
 			{ model: 'refiner', dims: [1, 3, 64, 128] },
@@ -176,7 +176,9 @@ describe('createPlateReader with a corner refiner (hand-made outputs, real OpenC
 		]);
 		const plates = await lpr.readFrame(frame);
 		expect(plates[0]?.corners.map(px)).toEqual([[352, 304], [448, 304], [448, 336], [352, 336]]);
+		expect(px(plates[0]?.box ?? [])).toEqual([352, 304, 96, 32]);
 		expect(plates[1]?.corners.map(px)).toEqual([[896, 544], [1024, 544], [1024, 576], [896, 576]]); // the detector's
+		expect(px(plates[1]?.box ?? [])).toEqual([896, 544, 128, 32]); // and its box
 	});
 
 	test('with passes: 2 the second pass crops around the first pass’s quad', async () => {
@@ -187,18 +189,26 @@ describe('createPlateReader with a corner refiner (hand-made outputs, real OpenC
 		expect(rt.calls.map((c) => c.model)).toEqual(['detector', 'refiner', 'refiner', 'reader']);
 	});
 
-	test('tracked plates are refined in the new frame; detect() and readPlates() never refine', async () => {
+	test('tracked plates are refined in the new frame; detect() refines only when asked, readPlates() never', async () => {
 		const { rt, lpr } = await make({ corners: (n) => same(n, inner) });
 		const [tracked] = await lpr.readFound(frame, [{ box: [336, 304, 128, 32], corners: detected, detectorScore: 0.8 }]);
 		expect(tracked?.corners.map(px)).toEqual([[352, 304], [448, 304], [448, 336], [352, 336]]);
+		expect(px(tracked?.box ?? [])).toEqual([352, 304, 96, 32]);
 		expect(tracked?.detectorScore).toBe(0.8);
 		expect(rt.calls.map((c) => c.model)).toEqual(['refiner', 'reader']);
 		rt.calls.length = 0;
 		const [found] = await lpr.detect(frame);
 		expect(found?.corners.map(px)).toEqual(detected);
+		expect(px(found?.box ?? [])).toEqual([336, 304, 128, 32]);
 		await lpr.readPlates(testPattern(200, 60));
 		await lpr.readPlates(frame, [detected]);
 		expect(rt.calls.map((c) => c.model)).toEqual(['detector', 'reader', 'reader']);
+		rt.calls.length = 0;
+		const [located] = await lpr.detect(frame, { refine: true });
+		expect(located?.score).toBeCloseTo(0.8, 5);
+		expect(located?.corners.map(px)).toEqual([[352, 304], [448, 304], [448, 336], [352, 336]]);
+		expect(px(located?.box ?? [])).toEqual([352, 304, 96, 32]);
+		expect(rt.calls.map((c) => c.model)).toEqual(['detector', 'refiner']);
 	});
 
 	test('a frame without a plate runs no refiner', async () => {

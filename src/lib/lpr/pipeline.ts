@@ -12,6 +12,7 @@ import {
 	imageQuad,
 	isConvex,
 	quadArea,
+	quadBox,
 	signedArea2,
 	toFrameBox,
 	toFrameQuad,
@@ -43,7 +44,11 @@ export interface PlateReaderDeps extends PlateModels {
 
 /** One plate read in a frame; coordinates in frame pixels. */
 export interface PlateRead extends FormattedReading {
-	/** The detector's box, clipped to the frame. */
+	/**
+	 * The box around the refined corners when the refiner placed them, else the detector's box;
+	 * clipped to the frame. (The refiner sees the plate at its own scale: its box fits the plate
+	 * better than the detector's, which is regressed from one stride-4 cell.)
+	 */
 	readonly box: Box;
 	/**
 	 * TL, TR, BR, BL where the plate was read: the corner refiner's corners when it is loaded and
@@ -67,6 +72,12 @@ export interface ReadOptions {
 	readonly nmsIou?: number;
 }
 
+/** Options for {@link PlateReader.detect}. */
+export interface DetectOptions extends ReadOptions {
+	/** Place the corners again with the corner refiner when one is loaded, as readFrame does (default false). */
+	readonly refine?: boolean;
+}
+
 /** A loaded pipeline. Calls are queued: a session runs one inference at a time. */
 export interface PlateReader {
 	readonly detectorVersion: string;
@@ -81,10 +92,11 @@ export interface PlateReader {
 	 */
 	readFrame(image: RgbaImage, options?: ReadOptions): Promise<PlateRead[]>;
 	/**
-	 * Only the detector: plate boxes and corners in frame pixels, best first, before reading
-	 * (for measuring the detector, or for blurring plates without reading them). Never refined.
+	 * Finds plates without reading them: boxes and corners in frame pixels, best first (for
+	 * measuring detection, or for blurring plates). The detector's own unless `options.refine`,
+	 * which places them as readFrame does, with the corner refiner when one is loaded.
 	 */
-	detect(image: RgbaImage, options?: ReadOptions): Promise<Detection[]>;
+	detect(image: RgbaImage, options?: DetectOptions): Promise<Detection[]>;
 	/**
 	 * Reads given plate quads without the detector (one reading per quad, in order); without
 	 * quads, the whole image is one plate, as for a dataset crop. The quads are read as given:
@@ -93,8 +105,9 @@ export interface PlateReader {
 	readPlates(image: RgbaImage, quads?: readonly Quad[], country?: CountryOption): Promise<FormattedReading[]>;
 	/**
 	 * Reads plates found in an earlier video frame where they were, without the detector; each
-	 * keeps its box and detector score, one the reader finds nothing in is dropped. Best first.
-	 * With a corner refiner, their corners are refined in this frame first (the plate moved).
+	 * keeps its detector score, one the reader finds nothing in is dropped. Best first.
+	 * With a corner refiner, their corners are refined in this frame first (the plate moved), and
+	 * a plate whose corners the refiner placed gets the box around them.
 	 */
 	readFound(image: RgbaImage, found: readonly FoundPlate[], options?: ReadOptions): Promise<PlateRead[]>;
 	/** Releases the sessions; the reader is unusable afterwards. */
@@ -188,6 +201,16 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 		return { detections: kept, lb };
 	}
 
+	/** The detector's plates in frame pixels. */
+	async function find(frame: CvMat, options: ReadOptions): Promise<FoundPlate[]> {
+		const { detections, lb } = await detect(frame, options);
+		return detections.map((d) => ({
+			box: toFrameBox(d.box, lb, frame.cols, frame.rows),
+			corners: toFrameQuad(d.corners, lb),
+			detectorScore: d.score
+		}));
+	}
+
 	/**
 	 * The refiner's corners for each quad, in one batched run per pass; a quad keeps its corners
 	 * when it is not strictly convex (no plate homography to crop in) or when a pass's answer
@@ -195,7 +218,7 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 	 */
 	async function refine(frame: CvMat, quads: readonly Quad[]): Promise<Quad[]> {
 		const result = [...quads];
-		if (refSession === null || ref === null) return result;
+		if (refSession === null || ref === null || quads.length === 0) return result;
 		let active = quads.flatMap((q, i) => (isConvex(q) ? [i] : []));
 		for (let pass = 0; pass < ref.passes && active.length > 0; pass++) {
 			const input = refinerInput(cv, frame, active.map((i) => result[i]!), ref);
@@ -216,11 +239,19 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 		return result;
 	}
 
+	/** The found plates with refined corners, and the box around those where the refiner placed them. */
+	async function relocate(frame: CvMat, found: readonly FoundPlate[]): Promise<FoundPlate[]> {
+		const corners = await refine(frame, found.map((f) => f.corners));
+		return found.map((f, i) => {
+			const quad = corners[i]!;
+			return quad === f.corners ? f : { ...f, corners: quad, box: quadBox(quad, frame.cols, frame.rows) };
+		});
+	}
+
 	/** Refines the found plates' corners and reads each in them. */
 	async function readAt(frame: CvMat, found: readonly FoundPlate[], country: CountryOption): Promise<PlateRead[]> {
-		const corners = await refine(frame, found.map((f) => f.corners));
-		const refined = found.map((f, i) => ({ ...f, corners: corners[i]! }));
-		return platesOf(await read(frame, corners, country), refined);
+		const located = await relocate(frame, found);
+		return platesOf(await read(frame, located.map((f) => f.corners), country), located);
 	}
 
 	async function read(frame: CvMat, quads: readonly Quad[], country: CountryOption): Promise<FormattedReading[]> {
@@ -264,9 +295,7 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 		async readFrame(image, options = {}) {
 			alive();
 			return withFrame(image, async (frame) => {
-				const { detections, lb } = await detect(frame, options);
-				const found = detections.map((d) => ({ box: toFrameBox(d.box, lb, image.width, image.height), corners: toFrameQuad(d.corners, lb), detectorScore: d.score }));
-				return readAt(frame, found, options.country ?? 'auto');
+				return readAt(frame, await find(frame, options), options.country ?? 'auto');
 			});
 		},
 		async readFound(image, found, options = {}) {
@@ -276,12 +305,9 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 		async detect(image, options = {}) {
 			alive();
 			return withFrame(image, async (frame) => {
-				const { detections, lb } = await detect(frame, options);
-				return detections.map((d) => ({
-					score: d.score,
-					box: toFrameBox(d.box, lb, image.width, image.height),
-					corners: toFrameQuad(d.corners, lb)
-				}));
+				const found = await find(frame, options);
+				const located = options.refine ? await relocate(frame, found) : found;
+				return located.map((f) => ({ score: f.detectorScore, box: f.box, corners: f.corners }));
 			});
 		},
 		async readPlates(image, quads, country = 'auto') {
