@@ -27,6 +27,16 @@ _FONT_NAMES = {
              "URWGothic-Demi.otf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf"],
     "mono": ["DejaVuSansMono-Bold.ttf", "LiberationMono-Bold.ttf", "NimbusMonoPS-Bold.otf",
              "FreeMonoBold.ttf"],
+    # Pre-HSRP Indian plates are painted or pressed by local shops in whatever face they have:
+    # serif (Times/Century/Bookman-like), slanted, light or heavy sans.  The real train crops
+    # show all of these (e.g. "MH.04.EX.1364" in a Times-like serif, "MH12FF1531" slanted).
+    "legacy": ["LiberationSerif-Bold.ttf", "NimbusRoman-Bold.otf", "DejaVuSerif-Bold.ttf",
+               "FreeSerifBold.ttf", "C059-Bold.otf", "P052-Bold.otf", "URWBookman-Demi.otf",
+               "NotoSerif-Bold.ttf", "LiberationSerif-Regular.ttf", "NimbusRoman-Regular.otf",
+               "DejaVuSerifCondensed-Bold.ttf", "URWBookman-Light.otf", "C059-Roman.otf",
+               "LiberationSans-BoldItalic.ttf", "DejaVuSans-BoldOblique.ttf", "NimbusSans-BoldItalic.otf",
+               "DejaVuSansCondensed-BoldOblique.ttf", "FreeSansBoldOblique.ttf", "NimbusRoman-BoldItalic.otf",
+               "URWGothic-Book.otf", "NimbusSans-Regular.otf", "FreeSans.ttf"],
 }
 
 
@@ -42,7 +52,7 @@ def _font_index() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=None)
 def fonts(family: str) -> tuple[str, ...]:
-    """Paths of the installed fonts of a family ("condensed", "wide", "mono")."""
+    """Paths of the installed fonts of a family ("condensed", "wide", "mono", "legacy")."""
     idx = _font_index()
     got = tuple(idx[n] for n in _FONT_NAMES[family] if n in idx)
     if not got:
@@ -56,6 +66,7 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
 
 
 def pick_font(rng, prefer: str = "condensed") -> str:
+    """A font of the preferred family most of the time, else any of the three plate families."""
     fam = prefer if rng.random() < 0.65 else ["condensed", "wide", "mono"][int(rng.integers(3))]
     f = fonts(fam)
     return f[int(rng.integers(len(f)))]
@@ -135,6 +146,9 @@ def render(layout: Layout, rng) -> np.ndarray:
         left = 0.1 * W if hsrp else 0.04 * W
         box = (left, 0.12 * H, W - 0.04 * W, 0.88 * H)
         font = pick_font(rng, "condensed")
+        if not hsrp and rng.random() < 0.6:  # an older shop-made plate
+            legacy = fonts("legacy")
+            font = legacy[int(rng.integers(len(legacy)))]
         if hsrp:
             def deco_hsrp(c):
                 c[int(0.1 * H):int(0.1 * H + 0.16 * H), int(0.02 * W):int(0.02 * W + 0.05 * W)] = (70, 110, 200)
