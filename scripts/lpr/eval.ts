@@ -14,8 +14,9 @@
  *   synthetic test set of models/synth_testset.py (generated into a temp folder unless given);
  * - the ten most frequent character confusions of the reader on the real crops.
  *
- * The reader rows read whole crops: the refiner does not change them. Prints the table and writes it into models/README.md between `<!-- eval:lpr start -->` and
- * `<!-- eval:lpr end -->` (added at the end when missing); the rest of that file is left alone.
+ * The reader rows read whole crops: the refiner does not change them. Prints the table and
+ * writes it into models/README.md between `<!-- eval:lpr start -->` and `<!-- eval:lpr end -->`
+ * (added at the end when missing); the rest of that file is left alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -218,7 +218,7 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 	 */
 	async function refine(frame: CvMat, quads: readonly Quad[]): Promise<Quad[]> {
 		const result = [...quads];
-		if (refSession === null || ref === null || quads.length === 0) return result;
+		if (refSession === null || ref === null) return result;
 		let active = quads.flatMap((q, i) => (isConvex(q) ? [i] : []));
 		for (let pass = 0; pass < ref.passes && active.length > 0; pass++) {
 			const input = refinerInput(cv, frame, active.map((i) => result[i]!), ref);
@@ -244,6 +244,7 @@ export async function createPlateReader(deps: PlateReaderDeps): Promise<PlateRea
 		const corners = await refine(frame, found.map((f) => f.corners));
 		return found.map((f, i) => {
 			const quad = corners[i]!;
+			// refine() hands back the very quad it was given where it kept the detector's corners
 			return quad === f.corners ? f : { ...f, corners: quad, box: quadBox(quad, frame.cols, frame.rows) };
 		});
 	}
