@@ -68,7 +68,12 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
 def pick_font(rng, prefer: str = "condensed") -> str:
     """A font of the preferred family most of the time, else any of the three plate families."""
     fam = prefer if rng.random() < 0.65 else ["condensed", "wide", "mono"][int(rng.integers(3))]
-    f = fonts(fam)
+    return font_of(rng, fam)
+
+
+def font_of(rng, family: str) -> str:
+    """Any installed font of one family."""
+    f = fonts(family)
     return f[int(rng.integers(len(f)))]
 
 
@@ -147,8 +152,7 @@ def render(layout: Layout, rng) -> np.ndarray:
         box = (left, 0.12 * H, W - 0.04 * W, 0.88 * H)
         font = pick_font(rng, "condensed")
         if not hsrp and rng.random() < 0.6:  # an older shop-made plate
-            legacy = fonts("legacy")
-            font = legacy[int(rng.integers(len(legacy)))]
+            font = font_of(rng, "legacy")
         if hsrp:
             def deco_hsrp(c):
                 c[int(0.1 * H):int(0.1 * H + 0.16 * H), int(0.02 * W):int(0.02 * W + 0.05 * W)] = (70, 110, 200)
